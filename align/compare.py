@@ -1,0 +1,87 @@
+"""Comparing N documents: embed each once, score every pair, link at a threshold, group facts across sources."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+
+from align.alignment import Alignment, FactGroup, PairScores
+from align.document import Document
+from align.embed import Embedder, Progress
+from align.linking import THRESHOLD, link
+from align.scoring import score_pair
+
+
+def embed_documents(documents: Sequence[Document], embedder: Embedder, progress: Progress | None = None) -> list[np.ndarray]:
+    """One (n_sentences, dim) array per document; progress counts sentences over all documents."""
+    total = sum(len(d.sentences) for d in documents)
+    done = 0
+    out = []
+    for d in documents:
+        base = done
+
+        def step(k: int, _n: int, base: int = base) -> None:
+            if progress:
+                progress(base + k, total)
+
+        texts = d.texts
+        out.append(embedder.encode(texts, step) if texts else np.zeros((0, 1), np.float32))
+        done += len(texts)
+    if progress:
+        progress(total, total)
+    return out
+
+
+@dataclass
+class Comparison:
+    """Documents with their pairwise scores; alignments and groups are derived at a threshold, on demand."""
+
+    documents: list[Document]
+    scores: dict[tuple[int, int], PairScores]  # keys (i, j) with i < j
+    threshold: float = THRESHOLD
+    _alignments: dict[tuple[int, int], Alignment] = field(default_factory=dict, repr=False)
+    _kinds: dict[tuple[int, int], dict] = field(default_factory=dict, repr=False)
+    _groups: list[FactGroup] | None = field(default=None, repr=False)
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        return sorted(self.scores)
+
+    def alignment(self, i: int, j: int) -> Alignment:
+        """Alignment of document i (left) with document j (right)."""
+        if i == j:
+            raise ValueError("a document is not compared with itself")
+        a, b = (i, j) if i < j else (j, i)
+        if (a, b) not in self._alignments:
+            self._alignments[(a, b)] = link(self.scores[(a, b)], self.threshold, self._kinds.setdefault((a, b), {}))
+        al = self._alignments[(a, b)]
+        return al if i < j else al.mirrored()
+
+    def with_threshold(self, threshold: float) -> "Comparison":
+        """The same scores re-linked at another threshold: no re-embedding, link kinds reused."""
+        c = Comparison(self.documents, self.scores, threshold)
+        c._kinds = self._kinds
+        return c
+
+    def groups(self) -> list[FactGroup]:
+        if self._groups is None:
+            from align.groups import build_groups
+
+            self._groups = build_groups(self.documents, {p: self.alignment(*p) for p in self.pairs})
+        return self._groups
+
+
+def compare(
+    documents: Sequence[Document],
+    embedder: Embedder,
+    threshold: float = THRESHOLD,
+    progress: Progress | None = None,
+    embeddings: Sequence[np.ndarray] | None = None,
+) -> Comparison:
+    docs = list(documents)
+    embs = list(embeddings) if embeddings is not None else embed_documents(docs, embedder, progress)
+    scores = {(i, j): score_pair(docs[i], docs[j], embs[i], embs[j]) for i, j in combinations(range(len(docs)), 2)}
+    return Comparison(docs, scores, threshold)

@@ -1,0 +1,117 @@
+"""Word-level differences inside two aligned sentences, and the link kind that follows from them.
+
+difflib's SequenceMatcher over word tokens (autojunk off); tokens compare case-, punctuation- and
+quote-insensitively, while every span points into the original sentence text so the UI can colour it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+
+from align.alignment import Conflict, Link
+
+_TOKEN = re.compile(r"\S+")
+_STRIP = re.compile(r"[^\w%$€£]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """`text[start:end]` of one side; op is equal, changed, deleted (only left) or inserted (only right)."""
+
+    start: int
+    end: int
+    op: str
+
+
+@dataclass(frozen=True)
+class WordDiff:
+    left: tuple[Span, ...]
+    right: tuple[Span, ...]
+    ratio: float  # share of word tokens in common, 0..1
+    summary: str  # e.g. "-dozens +more than 70"
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with offsets and their comparison key (lower case, no punctuation, straight quotes)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        key = _STRIP.sub("", m.group().lower().replace("’", "'"))
+        if key:
+            out.append((m.start(), m.end(), key))
+    return out
+
+
+def word_diff(a: str, b: str) -> WordDiff:
+    ta, tb = tokens(a), tokens(b)
+    sm = difflib.SequenceMatcher(None, [t[2] for t in ta], [t[2] for t in tb], autojunk=False)
+    left: list[Span] = []
+    right: list[Span] = []
+    parts: list[str] = []
+    same = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            same += i2 - i1
+        lop = {"equal": "equal", "replace": "changed", "delete": "deleted", "insert": ""}[op]
+        rop = {"equal": "equal", "replace": "changed", "delete": "", "insert": "inserted"}[op]
+        if i2 > i1:
+            left.append(Span(ta[i1][0], ta[i2 - 1][1], lop))
+        if j2 > j1:
+            right.append(Span(tb[j1][0], tb[j2 - 1][1], rop))
+        if op != "equal":
+            minus = " ".join(a[s:e] for s, e, _ in ta[i1:i2])
+            plus = " ".join(b[s:e] for s, e, _ in tb[j1:j2])
+            parts.append(" ".join(x for x in (f"-{minus}" if minus else "", f"+{plus}" if plus else "") if x))
+    total = max(len(ta), len(tb))
+    ratio = same / total if total else 1.0
+    return WordDiff(tuple(left), tuple(right), ratio, summarize(parts))
+
+
+def summarize(parts: list[str], limit: int = 160) -> str:
+    """A compact one-line summary of the changes, cut at a part boundary."""
+    out = ""
+    for i, p in enumerate(parts):
+        p = " ".join(p.split())
+        cand = f"{out} | {p}" if out else p
+        if len(cand) > limit:
+            rest = len(parts) - i
+            return f"{out} | … ({rest} more)" if out else cand[: limit - 1] + "…"
+        out = cand
+    return out
+
+
+def classify(a: str, b: str) -> tuple[str, tuple[Conflict, ...]]:
+    """Kind of a link between sentences a and b: conflict if a shared fact differs, partial if one side adds or
+    drops a lot, same otherwise."""
+    from align.conflicts import find_conflicts
+
+    conflicts = find_conflicts(a, b)
+    if conflicts:
+        return "conflict", conflicts
+    ta, tb = tokens(a), tokens(b)
+    ka, kb = {t[2] for t in ta}, {t[2] for t in tb}
+    if not ka or not kb:
+        return "same", ()
+    common = len(ka & kb)
+    # Coverage of the shorter side by the longer and the length ratio: a side that says much more is partial.
+    short, long_ = sorted((len(ka), len(kb)))
+    if long_ > 1.8 * short + 4 or common / long_ < 0.3:
+        return "partial", ()
+    return "same", ()
+
+
+def mirror_conflict(c: Conflict) -> Conflict:
+    return Conflict(c.right_start, c.right_end, c.left_start, c.left_end, _swap_reason(c.reason))
+
+
+def _swap_reason(reason: str) -> str:
+    head, sep, tail = reason.partition(": ")
+    if sep and " vs " in tail:
+        x, _, y = tail.partition(" vs ")
+        return f"{head}: {y} vs {x}"
+    return reason
+
+
+def mirror_link(link: Link) -> Link:
+    return replace(link, left=link.right, right=link.left, conflicts=tuple(mirror_conflict(c) for c in link.conflicts))

@@ -1,0 +1,215 @@
+"""Export: the alignment as CSV (a contract: see README), JSON, and the cross-source groups as CSV.
+
+Plain functions that write; the app and the command line only collect options. Every write is atomic: a
+temporary file in the target directory, flushed and renamed, so an interrupted export leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
+
+from align.alignment import Alignment
+from align.compare import Comparison
+from align.differences import word_diff
+
+COLUMNS = ["pair", "left_doc", "left_start", "left_end", "left_text", "right_doc", "right_start", "right_end",
+           "right_text", "score", "kind", "diff", "conflict"]
+GROUP_COLUMNS = ["group", "doc", "start", "end", "text", "relation", "pivot_doc", "sources", "label"]
+_FORMULA = ("=", "+", "-", "@")
+
+
+class ExportError(Exception):
+    """An export that could not be written; one line naming the path and the reason."""
+
+
+def pair_name(al: Alignment) -> str:
+    return f"{al.left.name} vs {al.right.name}"
+
+
+def alignment_rows(al: Alignment) -> list[dict]:
+    """One row per link and per unmatched sentence, ordered by position in the left article."""
+    L, R = al.left.sentences, al.right.sentences
+    keyed: list[tuple[tuple, dict]] = []
+    pair = pair_name(al)
+    for ln in al.links:
+        a, b = L[ln.left], R[ln.right]
+        d = word_diff(a.text, b.text)
+        keyed.append(((ln.left, 0, ln.right), {
+            "pair": pair, "left_doc": al.left.name, "left_start": a.start, "left_end": a.end, "left_text": a.text,
+            "right_doc": al.right.name, "right_start": b.start, "right_end": b.end, "right_text": b.text,
+            "score": round(ln.score, 4), "kind": ln.kind, "diff": d.summary, "conflict": ln.reason,
+        }))
+    for i in al.left_only:
+        a = L[i]
+        keyed.append(((i, 1, -1), {
+            "pair": pair, "left_doc": al.left.name, "left_start": a.start, "left_end": a.end, "left_text": a.text,
+            "right_doc": "", "right_start": "", "right_end": "", "right_text": "",
+            "score": "", "kind": "left_only", "diff": "", "conflict": "",
+        }))
+    # A sentence only the right side has goes after the left sentence linked to its nearest linked predecessor.
+    anchor = -1
+    anchors = {}
+    for j in range(len(R)):
+        ls = al.links_of_right(j)
+        if ls:
+            anchor = min(x.left for x in ls)
+        anchors[j] = anchor
+    for j in al.right_only:
+        b = R[j]
+        keyed.append(((anchors[j], 2, j), {
+            "pair": pair, "left_doc": "", "left_start": "", "left_end": "", "left_text": "",
+            "right_doc": al.right.name, "right_start": b.start, "right_end": b.end, "right_text": b.text,
+            "score": "", "kind": "right_only", "diff": "", "conflict": "",
+        }))
+    keyed.sort(key=lambda kv: kv[0])
+    return [row for _, row in keyed]
+
+
+def select_pairs(comparison: Comparison, only: tuple[str, str] | None = None) -> list[tuple[int, int]]:
+    """Every pair (i < j), or the one pair named by two document names, name prefixes or 1-based numbers."""
+    if only is None:
+        return comparison.pairs
+    a, b = (find_document(comparison, x) for x in only)
+    if a == b:
+        raise ExportError(f"--pair {only[0]} {only[1]}: names the same article twice")
+    return [(a, b)]
+
+
+def find_document(comparison: Comparison, key: str) -> int:
+    names = [d.name for d in comparison.documents]
+    if key in names:
+        return names.index(key)
+    if key.isdigit() and 1 <= int(key) <= len(names) and not any(n.startswith(key) for n in names):
+        return int(key) - 1
+    hits = [i for i, n in enumerate(names) if n.startswith(key) or os.path.basename(key) == n]
+    if len(hits) == 1:
+        return hits[0]
+    raise ExportError(f"--pair: no single article matches {key!r} (articles: {', '.join(names)})")
+
+
+def all_rows(comparison: Comparison, only: tuple[str, str] | None = None) -> Iterator[dict]:
+    for i, j in select_pairs(comparison, only):
+        yield from alignment_rows(comparison.alignment(i, j))
+
+
+def safe_cell(value, raw: bool = False):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (unless raw)."""
+    if not raw and isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def write_csv_to(f: TextIO, rows: Iterable[dict], columns: list[str] = COLUMNS, raw: bool = False) -> int:
+    w = csv.DictWriter(f, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
+    w.writeheader()
+    n = 0
+    for r in rows:
+        w.writerow({k: safe_cell(v, raw) for k, v in r.items()})
+        n += 1
+    return n
+
+
+def groups_rows(comparison: Comparison) -> Iterator[dict]:
+    docs = comparison.documents
+    for g in comparison.groups():
+        for d, doc in enumerate(docs):
+            base = {"group": g.id, "doc": doc.name, "pivot_doc": docs[g.pivot].name, "sources": g.sources,
+                    "label": g.label}
+            if d in g.members:
+                sents = [doc.sentences[s] for s in g.members[d]]
+                for s in sents:
+                    yield {**base, "start": s.start, "end": s.end, "text": s.text, "relation": g.relations[d]}
+            else:
+                yield {**base, "start": "", "end": "", "text": "", "relation": "silent"}
+
+
+def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict:
+    docs = comparison.documents
+    return {
+        "threshold": comparison.threshold,
+        "documents": [{"name": d.name, "path": d.path, "sentences": len(d.sentences)} for d in docs],
+        "rows": list(all_rows(comparison, only)),
+        "groups": [
+            {"group": g.id, "label": g.label, "pivot_doc": docs[g.pivot].name, "sources": g.sources,
+             "conflict": g.has_conflict,
+             "members": [{"doc": docs[d].name, "relation": g.relations[d],
+                          "sentences": [{"start": docs[d].sentences[s].start, "end": docs[d].sentences[s].end,
+                                         "text": docs[d].sentences[s].text} for s in ss]}
+                         for d, ss in g.members.items()]}
+            for g in comparison.groups()
+        ],
+    }
+
+
+def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
+    """Write text to `path` through a temporary file in the same directory and a rename; `-` is stdout."""
+    if path == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise ExportError(f"{path}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise ExportError(f"{path}: is a directory")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sbs-", suffix=".sbs-tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise ExportError(f"{path}: {_reason(exc)}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENOSPC:
+        return "disk full"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno == errno.ENOENT:
+        return "directory missing"
+    return exc.strerror or str(exc)
+
+
+def write_csv(comparison: Comparison, path: str, only: tuple[str, str] | None = None, raw: bool = False) -> int:
+    """Write the alignment CSV; returns the number of rows."""
+    rows = list(all_rows(comparison, only))  # computed before the file is opened: a failure leaves nothing
+    atomic_write(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))
+    return len(rows)
+
+
+def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None) -> None:
+    data = to_json(comparison, only)
+    atomic_write(path, lambda f: (json.dump(data, f, ensure_ascii=False, indent=1), f.write("\n")))
+
+
+def write_groups_csv(comparison: Comparison, path: str, raw: bool = False) -> int:
+    rows = list(groups_rows(comparison))
+    atomic_write(path, lambda f: write_csv_to(f, rows, GROUP_COLUMNS, raw))
+    return len(rows)
+
+
+def csv_text(comparison: Comparison, only: tuple[str, str] | None = None, raw: bool = False) -> str:
+    buf = io.StringIO()
+    write_csv_to(buf, all_rows(comparison, only), COLUMNS, raw)
+    return buf.getvalue()

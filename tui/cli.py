@@ -1,0 +1,167 @@
+"""The command line: `sbs [FILE...]` opens the app, `sbs align FILE... --csv OUT` exports, `sbs serve --ssh`.
+
+argparse (standard library) is enough for three sub-commands and keeps start-up imports small; Textual and
+torch are imported only by the commands that need them, so `sbs align` with a warm cache stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tui import __version__
+
+SUBCOMMANDS = ("align", "serve")
+
+
+def seed_dir() -> Path:
+    """The five bundled seed articles (the repository's seeds/ folder)."""
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_paths() -> list[str]:
+    return sorted(str(p) for p in seed_dir().glob("*.txt"))
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 1."""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="NAME_OR_PATH",
+                   help="sentence-transformers model directory (default: $SBS_MODEL, else the bundled "
+                        "all-MiniLM-L6-v2; 'hashing' is a model-free lexical embedder)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--threshold", type=float, default=None, metavar="T",
+                   help="link threshold on the [0, 1] score (default 0.5)")
+
+
+def app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sbs",
+        description="Compare news articles side by side: aligned sentences, word differences, conflicting facts.",
+        epilog="commands:\n  sbs [FILE...]                 open the app (no FILE: the bundled seed articles)\n"
+               "  sbs align FILE... --csv OUT   write the alignment without the UI (sbs align --help)\n"
+               "  sbs serve --ssh FILE...       serve the app over SSH (sbs serve --help)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"sidebyside {__version__}")
+    p.add_argument("files", nargs="*", metavar="FILE", help="articles (text or Markdown; a directory; - for stdin)")
+    _common(p)
+    p.add_argument("--low-bandwidth", action="store_true", help="no animations, fewer redraws (slow links)")
+    return p
+
+
+def align_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sbs align", description="Align two or more articles and write the result.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="articles (at least two; a directory; - for stdin)")
+    p.add_argument("--csv", metavar="OUT", help="write the alignment CSV to OUT (- for standard output)")
+    p.add_argument("--json", metavar="OUT", help="write the alignment and fact groups as JSON")
+    p.add_argument("--groups-csv", metavar="OUT", help="write the cross-source fact groups as CSV")
+    p.add_argument("--pair", nargs=2, metavar=("A", "B"), help="only the pair of articles A and B")
+    p.add_argument("--raw", action="store_true", help="do not prefix formula-like cells (= + - @) with '")
+    _common(p)
+    return p
+
+
+def load_documents(paths: list[str]):
+    from align.document import expand_paths, read_document, unique_names
+
+    docs = [read_document(p) for p in expand_paths(paths)]
+    return unique_names(docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "align":
+            return run_align(align_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "serve":
+            from tui.serve.cli import run_serve
+
+            return run_serve(argv[1:])
+        return run_app(app_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        print("sbs: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `sbs align ... --csv - | head`: the reader left; not an error worth a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # every user-facing error class carries a one-line message
+        from align.document import DocumentError
+        from align.embed import ModelError
+        from align.export import ExportError
+
+        if isinstance(exc, (CliError, DocumentError, ModelError, ExportError)):
+            print(f"sbs: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _threshold(t: float | None) -> float:
+    from align.linking import THRESHOLD
+
+    if t is None:
+        return THRESHOLD
+    if not 0.0 <= t <= 1.0:
+        raise CliError(f"--threshold {t}: must be between 0 and 1")
+    return t
+
+
+def run_align(args: argparse.Namespace) -> int:
+    from align.compare import compare
+    from align.embed import make_embedder
+    from align.export import write_csv, write_groups_csv, write_json
+
+    threshold = _threshold(args.threshold)
+    if not (args.csv or args.json or args.groups_csv):
+        args.csv = "-"
+    docs = load_documents(args.files)
+    if len(docs) < 2:
+        raise CliError(f"align needs at least two articles, got {len(docs)}")
+    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    progress = _stderr_progress() if sys.stderr.isatty() else None
+    comparison = compare(docs, embedder, threshold, progress)
+    if progress:
+        print("\r\033[K", end="", file=sys.stderr)
+    pair = tuple(args.pair) if args.pair else None
+    if args.csv:
+        write_csv(comparison, args.csv, pair, raw=args.raw)
+    if args.json:
+        write_json(comparison, args.json, pair)
+    if args.groups_csv:
+        write_groups_csv(comparison, args.groups_csv, raw=args.raw)
+    return 0
+
+
+def _stderr_progress():
+    def show(done: int, total: int) -> None:
+        print(f"\rsbs: embedding sentences {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_app(args: argparse.Namespace) -> int:
+    threshold = _threshold(args.threshold)
+    paths = args.files or seed_paths()
+    if not paths:
+        raise CliError(f"no FILE given and no bundled seeds in {seed_dir()}")
+    docs = load_documents(paths)
+    if len(docs) < 2:
+        raise CliError(f"sidebyside compares at least two articles, got {len(docs)}")
+    from align.embed import make_embedder, resolve_model
+
+    if args.model != "hashing":
+        resolve_model(args.model)  # a missing model is a one-line error before the screen opens
+    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    from tui.app import SideBySideApp
+
+    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=args.low_bandwidth)
+    app.run()
+    return app.return_code or 0
