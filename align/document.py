@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,22 +50,22 @@ def document_from_text(name: str, text: str, path: str | None = None) -> Documen
 
 
 def decode(data: bytes, name: str) -> str:
-    """Bytes to text without changing a character: no newline translation, a UTF-8 BOM kept as U+FEFF."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"{name}: not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    """Bytes to text without changing a character: no newline translation, and a byte-order mark kept as U+FEFF
+    (UTF-8, UTF-16 and UTF-32 alike), so offsets count every character of the file as decoded."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(f"{name}: not valid {codec[:6].upper()} text ({exc.reason} at byte {exc.start})") from None
     head = data[:8192]
-    if b"\x00" in head:
-        kind = _binary_kind(head)
+    kind = _binary_kind(head)
+    if kind or b"\x00" in head:  # magic first: an uncompressed PDF can be plain ASCII
         raise DocumentError(f"{name}: binary file{kind}, not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        kind = _binary_kind(head)
-        if kind:
-            raise DocumentError(f"{name}: binary file{kind}, not text") from None
         raise DocumentError(
             f"{name}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start}); "
             "convert it first, e.g. iconv -f latin1 -t utf-8"
@@ -80,26 +81,75 @@ def _binary_kind(head: bytes) -> str:
 
 
 def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read a UTF-8 text or Markdown file (`-` is standard input) and segment it."""
+    """Read a UTF-8 text or Markdown file (`-` is standard input) and segment it.
+
+    Refused with one line: a missing, unreadable, binary or non-text file, a device, anything over MAX_BYTES,
+    and a file with no text at all (an empty download is a mistake worth saying, not an empty column).
+    """
     spath = os.fspath(path)
     if spath == "-":
-        data = sys.stdin.buffer.read()
-        return document_from_text("stdin", decode(data, "stdin"), path="-")
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        _check_size(len(data), "stdin")
+        return _document_or_empty("stdin", decode(data, "stdin"), "stdin", "-")
     p = Path(spath)
     try:
-        if p.is_dir():
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise DocumentError(f"{spath}: is a directory, not a text file")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentError(f"{spath}: too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
-        data = p.read_bytes()
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            # /dev/zero would never end, /dev/tty would wait for the keyboard.
+            raise DocumentError(f"{spath}: not a regular file ({_file_kind(st.st_mode)})")
+        _check_size(st.st_size, spath)
+        data = _read_bounded(spath, fifo=stat.S_ISFIFO(st.st_mode))
+        _check_size(len(data), spath)
     except FileNotFoundError:
         raise DocumentError(f"{spath}: no such file") from None
     except PermissionError:
         raise DocumentError(f"{spath}: permission denied") from None
     except OSError as exc:
         raise DocumentError(f"{spath}: cannot read ({exc.strerror or exc})") from None
-    return document_from_text(p.name, decode(data, spath), path=spath)
+    return _document_or_empty(p.name, decode(data, spath), spath, spath)
+
+
+def _read_bounded(path: str, fifo: bool) -> bytes:
+    """At most MAX_BYTES + 1 bytes. A named pipe is opened without blocking, so one with no writer reads as
+    empty instead of hanging; `<(curl ...)` pipes already have their writer and read normally."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_NONBLOCK if fifo else 0)
+    fd = os.open(path, flags)
+    try:
+        if fifo:
+            os.set_blocking(fd, True)
+        chunks = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise DocumentError(f"{name}: too large (over {MAX_BYTES // (1024 * 1024)} MB, the limit)")
+
+
+def _file_kind(mode: int) -> str:
+    for test, label in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return label
+    return "a special file"
+
+
+def _document_or_empty(name: str, text: str, shown: str, path: str) -> Document:
+    doc = document_from_text(name, text, path=path)
+    if not doc.sentences:
+        raise DocumentError(f"{shown}: {'empty file' if not text else 'only white space'}, nothing to compare")
+    return doc
 
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}

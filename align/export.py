@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -150,16 +151,30 @@ def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict
 
 
 def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
-    """Write text to `path` through a temporary file in the same directory and a rename; `-` is stdout."""
+    """Write text to `path` through a temporary file in the same directory and a rename; `-` is stdout.
+
+    A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written directly: renaming over it would replace
+    the device node with a regular file. A symlink is followed, so the file it points to is the one replaced.
+    """
     if path == "-":
         write(sys.stdout)
         sys.stdout.flush()
         return
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
-        raise ExportError(f"{path}: directory {directory} does not exist")
-    if os.path.isdir(path):
+        raise ExportError(f"{path}: directory {os.path.dirname(os.path.abspath(path))} does not exist")
+    try:
+        st = os.stat(target)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise ExportError(f"{path}: is a directory")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_special(path, target, write)
+        return
+    # mkstemp makes the file 0600; the export gets the mode the old file had, else the usual umask one.
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sbs-", suffix=".sbs-tmp")
@@ -167,7 +182,8 @@ def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
         tmp = None
     except OSError as exc:
         raise ExportError(f"{path}: {_reason(exc)}") from None
@@ -177,6 +193,20 @@ def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _write_special(path: str, target: str, write: Callable[[TextIO], object]) -> None:
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            write(f)
+    except OSError as exc:
+        raise ExportError(f"{path}: {_reason(exc)}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _reason(exc: OSError) -> str:

@@ -69,6 +69,8 @@ def align_parser() -> argparse.ArgumentParser:
 def load_documents(paths: list[str]):
     from align.document import expand_paths, read_document, unique_names
 
+    if paths.count("-") > 1:
+        raise CliError("- (standard input) given more than once")
     docs = [read_document(p) for p in expand_paths(paths)]
     return unique_names(docs)
 
@@ -99,9 +101,26 @@ def main(argv: list[str] | None = None) -> int:
         from align.export import ExportError
 
         if isinstance(exc, (CliError, DocumentError, ModelError, ExportError)):
-            print(f"sbs: {exc}", file=sys.stderr)
+            print(f"sbs: {visible(str(exc))}", file=sys.stderr)
             return 1
         raise
+
+
+def visible(message: str) -> str:
+    """One harmless line: control, format and separator characters (ESC, C1, bidi overrides, zero-width, new
+    lines) shown as escapes. Messages echo file names, and a file name can hold all of these."""
+    import unicodedata
+
+    out = []
+    for ch in message:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            o = ord(ch)
+            if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape): show the byte
+                o -= 0xDC00
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _threshold(t: float | None) -> float:
