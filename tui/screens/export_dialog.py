@@ -1,0 +1,120 @@
+"""The export dialog: collects a path and options; the app writes with align.export.write_csv.
+
+In a served SSH session (SBS_EXPORT_DIR set) the reader may only name a plain file inside that directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from tui.text_safety import safe_line
+
+EXPORT_DIR_ENV = "SBS_EXPORT_DIR"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: str  # resolved, ready to write
+    only_pair: bool
+    raw: bool
+
+
+def resolve_export_path(value: str, export_dir: str | None) -> str:
+    """The path to write for what the reader typed; ValueError with a one-line reason if it is not allowed."""
+    value = value.strip()
+    if not value:
+        raise ValueError("type a file name")
+    if export_dir is not None:
+        if os.path.basename(value) != value or value in (".", "..") or value.startswith(".") or "\\" in value:
+            raise ValueError("only a plain file name is allowed here (no folders, no leading dot)")
+        return os.path.join(export_dir, value)
+    path = os.path.expanduser(value)
+    if os.path.isdir(path):
+        raise ValueError(f"{safe_line(value)} is a folder; add a file name")
+    return path
+
+
+def suggest_name(left: str, right: str, directory: str) -> str:
+    """A file name that does not exist yet in `directory`: sbs-<left>-vs-<right>.csv (then -2, -3...)."""
+    stem = f"sbs-{_stem(left)}-vs-{_stem(right)}"
+    name = f"{stem}.csv"
+    n = 2
+    while os.path.exists(os.path.join(directory, name)):
+        name = f"{stem}-{n}.csv"
+        n += 1
+    return name
+
+
+def _stem(name: str) -> str:
+    base = os.path.splitext(os.path.basename(name))[0]
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in base)
+    return safe[:40] or "article"
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel export", id="cancel-export")]
+
+    def __init__(self, suggested: str, pair_label: str, n_pairs: int, export_dir: str | None = None,
+                 blink: bool = True) -> None:
+        super().__init__()
+        self.suggested = suggested
+        self.pair_label = pair_label
+        self.n_pairs = n_pairs
+        self.export_dir = export_dir
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-body") as body:
+            body.border_title = "Export the alignment as CSV"
+            body.border_subtitle = "enter exports · esc cancels"
+            if self.export_dir is not None:
+                where = Text(f"File name (saved in {safe_line(self.export_dir, 60)}):")
+            else:
+                where = Text("File (relative to the current folder):")
+            yield Label(where)
+            field = Input(value=self.suggested, id="export-path")
+            field.cursor_blink = self.blink
+            yield field
+            yield Label("", id="export-error")
+            with RadioSet(id="export-scope"):
+                yield RadioButton(Text(f"this pair: {safe_line(self.pair_label, 60)}"), value=True, id="scope-pair")
+                yield RadioButton(Text(f"all {self.n_pairs} pairs"), id="scope-all")
+            yield Checkbox("raw: no ' before cells starting with = + - @", id="export-raw")
+            with Horizontal(id="export-buttons"):
+                yield Button("Export", id="export", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        try:
+            path = resolve_export_path(self.query_one("#export-path", Input).value, self.export_dir)
+        except ValueError as exc:
+            self.query_one("#export-error", Label).update(Text(str(exc)))
+            return
+        only = self.query_one("#scope-pair", RadioButton).value
+        raw = self.query_one("#export-raw", Checkbox).value
+        self.dismiss(ExportRequest(path, only, raw))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,81 @@
+"""The help screen: every key the app answers to, and what the marks in the panes mean.
+
+Keys come from the bindings themselves (ids and descriptions), so the help cannot drift from the code; widgets
+that have more to say implement `Helpable`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class HelpData:
+    title: str
+    lines: tuple[tuple[str, str], ...]  # (symbol, meaning)
+
+
+@runtime_checkable
+class Helpable(Protocol):
+    """A widget with a legend for the help screen."""
+
+    help: HelpData
+
+
+def bindings_table(bindings: list[Binding], key_display) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    seen: set[str] = set()
+    for b in bindings:
+        if not b.description or b.action in seen:
+            continue
+        seen.add(b.action)
+        keys = " ".join(key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
+        table.add_row(Text(keys), Text(b.tooltip or b.description))
+    return table
+
+
+def legend_table(sections: list[HelpData]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for section in sections:
+        table.add_row(Text(section.title, style="underline"), Text(""))
+        for symbol, meaning in section.lines:
+            table.add_row(Text(symbol), Text(meaning))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="close-help"),
+        Binding("j,down", "scroll(1)", "Scroll", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll", show=False),
+    ]
+
+    def __init__(self, bindings: list[Binding], sections: list[HelpData]) -> None:
+        super().__init__()
+        self._bindings_list = bindings
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Help · sidebyside"
+            body.border_subtitle = "esc closes"
+            yield Static(Text("Keys", style="bold"), classes="help-heading")
+            yield Static(bindings_table(self._bindings_list, self.app.get_key_display), id="help-keys")
+            yield Static(Text("Marks", style="bold"), classes="help-heading")
+            yield Static(legend_table(self._sections), id="help-legend")
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)

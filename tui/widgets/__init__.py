@@ -1,0 +1,1 @@
+"""The app's widgets: article panes, status bar, alignment progress."""

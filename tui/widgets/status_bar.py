@@ -1,0 +1,50 @@
+"""The status line: where you are (link 12 of 48), the link's score and kind, the conflict or the word changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.text_safety import safe_line
+
+
+class StatusBar(Static):
+    """Two short lines under the panes. Everything shown is sanitised data, never markup."""
+
+    def show_link(self, position: int, total: int, score: float, kind: str, reason: str, diff: str,
+                  threshold: float) -> None:
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(f"link {position} of {total}", style="bold")
+        head.append(f"  score {score:.2f}  ")
+        head.append(self._kind_text(kind))
+        head.append(f"  threshold {threshold:.2f}", style="dim")
+        detail = Text(no_wrap=True, overflow="ellipsis", end="")
+        if reason:
+            detail.append("! conflict: ", style="bold")
+            detail.append(safe_line(reason))
+        elif diff:
+            detail.append("changes: ", style="dim")
+            detail.append(safe_line(diff))
+        else:
+            detail.append("same wording", style="dim")
+        self.update(Text("\n", end="").join([head, detail]))
+
+    def show_sentence(self, sentence: int, total: int, only: bool, links: int, total_links: int,
+                      threshold: float) -> None:
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(f"sentence {sentence + 1} of {total}", style="bold")
+        if only:
+            head.append("  + only in this article")
+        head.append(f"  {total_links} links", style="dim")
+        head.append(f"  threshold {threshold:.2f}", style="dim")
+        hint = Text("j/k: walk the links   u: next sentence only here   ?: help", style="dim", end="")
+        self.update(Text("\n", end="").join([head, hint]))
+
+    def show_message(self, first: str, second: str = "") -> None:
+        self.update(Text(f"{safe_line(first)}\n{safe_line(second)}", no_wrap=True, overflow="ellipsis", end=""))
+
+    @staticmethod
+    def _kind_text(kind: str) -> Text:
+        labels = {"same": ("= same", ""), "partial": ("≈ partial", "italic"), "conflict": ("! conflict", "bold reverse")}
+        label, style = labels.get(kind, (kind, ""))
+        return Text(label, style=style, end="")
