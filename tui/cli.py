@@ -7,6 +7,7 @@ torch are imported only by the commands that need them, so `sbs align` with a wa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -182,5 +183,34 @@ def run_app(args: argparse.Namespace) -> int:
     from tui.app import SideBySideApp
 
     app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=args.low_bandwidth)
-    app.run()
+    with _leave_cleanly_on_signals(app):
+        app.run()
     return app.return_code or 0
+
+
+@contextlib.contextmanager
+def _leave_cleanly_on_signals(app):
+    """SIGHUP (terminal or SSH connection gone), SIGTERM and SIGINT end the app the way `q` does: the terminal is
+    restored and there is no traceback. Python's defaults would kill it mid-frame (SIGHUP, SIGTERM) or raise
+    KeyboardInterrupt inside Textual's loop. If the exit stalls (a worker busy in the model; a dead terminal),
+    a watchdog ends the process after a few seconds."""
+    import asyncio
+    import signal
+    import threading
+
+    def on_signal(signum, frame):
+        loop = asyncio._get_running_loop()
+        if loop is None:  # before the app's loop started or after it ended: plain behaviour
+            raise KeyboardInterrupt if signum == signal.SIGINT else SystemExit(128 + signum)
+        watchdog = threading.Timer(5.0, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    sigs = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+    previous = {s: signal.signal(s, on_signal) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
