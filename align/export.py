@@ -102,8 +102,11 @@ def all_rows(comparison: Comparison, only: tuple[str, str] | None = None) -> Ite
 
 
 def safe_cell(value, raw: bool = False):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (unless raw)."""
-    if not raw and isinstance(value, str) and value.startswith(_FORMULA):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (unless raw).
+
+    A cell that already begins with apostrophes before a formula character gets one more, so the rule reverses
+    exactly: a cell matching `'+[=+-@]...` had one apostrophe added."""
+    if not raw and isinstance(value, str) and value.lstrip("'").startswith(_FORMULA):
         return "'" + value
     return value
 

@@ -26,7 +26,8 @@ _TITLE = re.compile(
     r"(?:^|[\s(“\"])(?:Lt|Lieut|Gen|Col|Maj|Capt|Cpt|Sgt|Cpl|Adm|Cmdr|Gov|Sen|Rep|Rev|Hon|Pres|Dr|Mr|Mrs|Ms|Prof"
     r"|St|Mt|Ft|Jr|Sr|No|Nos|Vol|vs|approx|Corp|Inc|Ltd|Co|Dept|Univ|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec)\.$"
 )
-_SPACE = " \t\r\n\f\v\u00a0\ufeff\u200b\u2028\u2029"
+#: White space for trimming units: every Unicode space (str.isspace) plus the invisible BOM and zero-width ones.
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff\u200b\u2060"
 
 
 def segment(text: str) -> list[Sentence]:
