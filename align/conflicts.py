@@ -1,114 +1,506 @@
 """Conflicting facts: the same specific fact stated differently in two aligned sentences.
 
-Looks for numbers and quantities, casualty phrases ("12 civilians injured" vs "no civilians harmed"), days and
-dates, and negation. Each conflict names the two spans and the reason.
+Three kinds of evidence, each compared only when both sentences speak of the same thing:
+- quantities ("70 saboteurs died" vs "more than 70 attackers were killed"): each is read as an interval
+  (exact, more than, at least, about, up to, dozens ...); two quantities of the same counted thing (same noun
+  class) and the same event (killed, injured, shelled, evacuated ...) conflict when their intervals are disjoint.
+  "no civilians had been harmed" is the quantity 0, so it conflicts with "12 civilians were wounded";
+- days and dates ("Monday" vs "Tuesday"): only when the sentences share no day at all and the words around the
+  two days share content, so a day given for a different event in a long sentence is not a conflict;
+- negation ("does not agree" vs "agrees"): a negated word the other sentence states plainly, near shared words.
+
+Per-sentence facts are memoized by text: linking classifies every link, and one sentence is in many links.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from align.alignment import Conflict
 
-_WORD_NUM = {
-    "no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
-}
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUM = re.compile(
-    r"\b(?:(?P<mod>more than|over|at least|about|around|nearly|almost|some|up to|fewer than|less than)\s+)?"
-    r"(?P<n>\d[\d,.]*|" + "|".join(sorted(_WORD_NUM, key=len, reverse=True)) + r")\b"
-    r"(?:\s+(?:of\s+)?(?:the\s+|them\s+)?(?P<noun>[A-Za-z]+))?",
-    re.IGNORECASE,
-)
-_DAY = re.compile(r"\b(" + "|".join(_DAYS) + r")\b", re.IGNORECASE)
-_HARM = {"injured", "wounded", "hurt", "harmed", "killed", "dead", "died", "casualties", "victims"}
-_PEOPLE = {"civilians", "people", "residents", "soldiers", "saboteurs", "fighters", "militants", "persons",
-           "children", "troops", "servicemen", "towns", "villages", "settlements", "vehicles", "trucks", "drones"}
+# ---------------------------------------------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)*|%")
+#: Characters between two tokens that end a clause (quotes and dashes do not).
+_CLAUSE_BREAK = frozenset(",.;:!?()…")
 
 
-def _value(tok: str) -> float | None:
-    t = tok.lower().replace(",", "")
-    if t in _WORD_NUM:
-        return float(_WORD_NUM[t])
-    try:
-        return float(t.rstrip("."))
-    except ValueError:
-        return None
+class Token(NamedTuple):
+    start: int
+    end: int
+    key: str  # lower case, straight apostrophe
+    stem: str  # crude stem for matching word forms
+    brk: bool  # a clause break lies between this token and the previous one
+    cap: bool  # starts with a capital letter: a name, or a sentence's first word
 
 
-def _quantities(text: str) -> list[tuple[int, int, float, str, str]]:
-    """(start, end, value, modifier, noun) for counted things; years and dates excluded."""
+def _stem(w: str) -> str:
+    """A crude stem: plural s off, then the first five letters ('agrees'/'agreed', 'injured'/'injuries')."""
+    if w[0].isdigit():
+        return w
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w[:5]
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[Token, ...]:
     out = []
-    for m in _NUM.finditer(text):
-        v = _value(m.group("n"))
-        if v is None:
-            continue
-        noun = (m.group("noun") or "").lower()
-        if 1900 <= v <= 2100 or noun in _MONTHS or _is_date(text, m.start("n")):
-            continue
-        if m.group("n").lower() in ("no", "none", "one") and noun not in _PEOPLE:
-            continue  # "no" and "one" are numbers only before a counted noun
-        out.append((m.start(), m.end(), v, (m.group("mod") or "").lower(), noun))
-    return out
-
-
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"}
-
-
-def _is_date(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 12):pos].lower()
-    return any(before.rstrip().endswith(mo) for mo in _MONTHS)
-
-
-def _same_thing(na: str, nb: str) -> bool:
-    if not na or not nb:
-        return False
-    return na == nb or na.rstrip("s") == nb.rstrip("s") or ({na, nb} <= {"towns", "villages", "settlements"})
-
-
-def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
-    found: list[Conflict] = []
-    qa, qb = _quantities(a), _quantities(b)
-    for sa, ea, va, ma, na in qa:
-        for sb, eb, vb, mb, nb in qb:
-            if not _same_thing(na, nb):
-                continue
-            if va != vb or (ma != mb and (ma or mb)):
-                found.append(Conflict(sa, ea, sb, eb, f"number: {a[sa:ea]} vs {b[sb:eb]}"))
-    found.extend(_harm_conflicts(a, b))
-    da = [(m.start(), m.end(), m.group().lower()) for m in _DAY.finditer(a)]
-    db = [(m.start(), m.end(), m.group().lower()) for m in _DAY.finditer(b)]
-    if da and db and not ({d for *_, d in da} & {d for *_, d in db}):
-        found.append(Conflict(da[0][0], da[0][1], db[0][0], db[0][1], f"day: {da[0][2]} vs {db[0][2]}"))
-    # One conflict per pair of spans.
-    seen = set()
-    out = []
-    for c in found:
-        key = (c.left_start, c.right_start)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
+    prev_end = 0
+    brk_chars = _CLAUSE_BREAK
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        key = word.lower().replace("’", "'")
+        gap = text[prev_end:start]
+        brk = bool(out) and gap != " " and not brk_chars.isdisjoint(gap)
+        out.append(Token(start, end, key, _stem(key), brk, word[0].isupper()))
+        prev_end = end
     return tuple(out)
 
 
-_HARM_RE = re.compile(
-    r"\b(?P<n>no|none of the|not a single|\d[\d,]*|" + "|".join(k for k in _WORD_NUM if k not in ("no", "none"))
-    + r")\s+(?:(?:more\s+)?(?:\w+\s+){0,2})?(?P<who>civilians|people|residents|persons|children)\b"
-    r"(?P<rest>[^.;]{0,40}?)\b(?P<harm>injured|wounded|hurt|harmed|killed|dead|died)\b",
-    re.IGNORECASE,
+_STOP = frozenset(
+    "the a an and or but of to in on at by for with from as is are was were be been being has have had it its this "
+    "that these those he she they them his her their we our you your i said says say after before than then there "
+    "which who whom what when where while also into over about more most some such only other would could should "
+    "will can may might do does did so if up out one two day days this according told".split()
 )
 
 
-def _harm_conflicts(a: str, b: str) -> list[Conflict]:
-    """'12 civilians had been injured' against 'no civilians had been harmed'."""
-    ha = [(m.start(), m.end(), _value(m.group("n").split()[0]) or 0.0) for m in _HARM_RE.finditer(a)]
-    hb = [(m.start(), m.end(), _value(m.group("n").split()[0]) or 0.0) for m in _HARM_RE.finditer(b)]
+def _content(tok: Token) -> bool:
+    return tok.key not in _STOP and not tok.key[0].isdigit() and len(tok.key) > 2
+
+
+# ---------------------------------------------------------------------------------------------------- numbers
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+}
+#: Vague amounts, read as ranges.
+_VAGUE = {"dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999), "thousands": (2000, 9999)}
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+#: Modifiers before a number, longest first: name -> kind.
+_MODIFIERS = [
+    (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"), (("no", "more", "than"), "at_most"),
+    (("more", "than"), "above"), (("greater", "than"), "above"), (("upwards", "of"), "above"), (("at", "least"), "at_least"),
+    (("fewer", "than"), "below"), (("less", "than"), "below"), (("up", "to"), "at_most"), (("at", "most"), "at_most"),
+    (("close", "to"), "nearly"), (("as", "many", "as"), "at_most"),
+    (("over",), "above"), (("above",), "above"), (("exceeding",), "above"), (("under",), "below"),
+    (("nearly",), "nearly"), (("almost",), "nearly"), (("about",), "about"), (("around",), "about"),
+    (("approximately",), "about"), (("roughly",), "about"), (("some",), "about"), (("estimated",), "about"),
+    (("only",), "exact"), (("just",), "exact"), (("exactly",), "exact"),
+]
+_MODIFIERS_BY_LAST: dict[str, list] = {}
+for _words, _kind in _MODIFIERS:
+    _MODIFIERS_BY_LAST.setdefault(_words[-1], []).append((_words, _kind))
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+#: Counted things that are the same for comparison: a noun maps to its class.
+_NOUN_CLASSES = {
+    "people": "civilians", "civilians": "civilians", "civilian": "civilians", "residents": "civilians",
+    "persons": "civilians", "inhabitants": "civilians", "children": "civilians", "villagers": "civilians",
+    "saboteurs": "fighters", "fighters": "fighters", "militants": "fighters", "attackers": "fighters",
+    "terrorists": "fighters", "infiltrators": "fighters", "nationalists": "fighters", "insurgents": "fighters",
+    "soldiers": "troops", "troops": "troops", "servicemen": "troops", "personnel": "troops",
+    "towns": "places", "villages": "places", "settlements": "places", "localities": "places", "cities": "places",
+    "communities": "places", "hamlets": "places",
+    "percent": "%", "%": "%", "per": "%",
+    "dead": "casualties", "deaths": "casualties", "casualties": "casualties", "victims": "casualties",
+    "injuries": "casualties", "wounded": "casualties", "injured": "casualties",
+}
+#: What happened to the counted thing: the nearest event word decides which quantities are comparable.
+_EVENTS = {
+    "injur": "harm", "wound": "harm", "hurt": "harm", "harm": "harm", "casua": "harm",
+    "kill": "death", "die": "death", "dead": "death", "death": "death", "elimi": "death", "liqui": "death",
+    "destr": "destroyed",
+    "shell": "shelling", "bomba": "shelling", "struc": "shelling", "strik": "shelling", "attac": "shelling",
+    "hit": "shelling", "shot": "shelling",
+    "evacu": "evacuation", "left": "evacuation", "fled": "evacuation", "flee": "evacuation", "displ": "evacuation",
+    "arres": "arrest", "detai": "arrest", "captu": "arrest",
+}
+_PRONOUNS = {"them", "those", "these", "us", "it"}
+
+
+def _event(stem: str) -> str | None:
+    for k, v in _EVENTS.items():
+        if stem.startswith(k):
+            return v
+    return None
+
+
+def _number(key: str) -> float | None:
+    if key[0].isdigit():
+        t = key.replace(",", "")
+        if t.count(".") > 1 or t.endswith("."):
+            return None
+        try:
+            return float(t)
+        except ValueError:
+            return None
+    return float(_UNITS[key]) if key in _UNITS else None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # span: modifier .. noun (.. event word when it follows closely)
+    end: int
+    low: float
+    high: float  # inclusive bounds; open bounds are nudged by a small epsilon
+    thing: str  # noun class, or the noun's stem
+    event: str | None
+    context: frozenset[str]  # content stems of its clause
+
+
+_EPS = 1e-6
+_INF = float("inf")
+
+
+def _interval(kind: str, v: float) -> tuple[float, float]:
+    return {
+        "exact": (v, v), "above": (v + _EPS, _INF), "at_least": (v, _INF), "below": (0.0, v - _EPS),
+        "at_most": (0.0, v), "nearly": (0.8 * v, v - _EPS), "about": (0.8 * v, 1.2 * v),
+    }[kind]
+
+
+def _modifier(toks: list[Token], k: int) -> tuple[str, int]:
+    """The modifier ending just before token k: (kind, index of its first token)."""
+    if k == 0:
+        return "exact", k
+    for words, kind in _MODIFIERS_BY_LAST.get(toks[k - 1].key, ()):
+        n = len(words)
+        if k - n >= 0 and tuple(t.key for t in toks[k - n:k]) == words and not any(t.brk for t in toks[k - n + 1:k + 1]):
+            return kind, k - n
+    return "exact", k
+
+
+def _close_quote(text: str, start: int, end: int) -> int:
+    """Extend a span over a closing quote whose opening quote it contains ("more than 70 “terrorists”")."""
+    if end < len(text) and text[end] in "”\"'’" and any(q in text[start:end] for q in "“\"'‘"):
+        return end + 1
+    return end
+
+
+def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
     out = []
-    for sa, ea, va in ha:
-        for sb, eb, vb in hb:
-            if (va == 0) != (vb == 0):
-                out.append(Conflict(sa, ea, sb, eb, f"casualties: {a[sa:ea]} vs {b[sb:eb]}"))
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        first = k
+        if t.key in _VAGUE:
+            low, high = _VAGUE[t.key]
+            end = k + 1
+            kind = "vague"
+        else:
+            v = _number(t.key)
+            one_of = t.key == "one" and k + 1 < len(toks) and toks[k + 1].key == "of"  # a choice, not a count
+            if v is None or one_of or (t.key == "one" and not _noun_follows(toks, k)):
+                if t.key in ("no", "none") and _noun_follows(toks, k, direct=True):
+                    v, kind, end = 0.0, "exact", k + 1
+                    if t.key == "none" and k + 2 < len(toks) and toks[k + 1].key == "of":
+                        end = k + 2
+                else:
+                    k += 1
+                    continue
+            else:
+                end = k + 1
+                # "1.5 million", "three hundred"
+                while end < len(toks) and toks[end].key in _SCALE and not toks[end].brk:
+                    v *= _SCALE[toks[end].key]
+                    end += 1
+                if _is_date_or_year(toks, k, v):
+                    k += 1
+                    continue
+                kind, first = _modifier(toks, k)
+            low, high = _interval(kind, v) if kind != "vague" else (low, high)
+        # The counted thing: a known noun within three words (adjectives between), else the next word.
+        thing, noun_end = None, end
+        for n in range(end, min(end + 4, len(toks))):
+            if toks[n].brk and n > end:
+                break
+            if toks[n].key in _NOUN_CLASSES:
+                thing, noun_end = _NOUN_CLASSES[toks[n].key], n + 1
+                break
+        if thing is None and end < len(toks) and not toks[end].brk:
+            nxt = toks[end]
+            if nxt.key == "of" and end + 1 < len(toks) and toks[end + 1].key in _PRONOUNS:
+                thing, noun_end = "pronoun", end + 2
+            elif nxt.key[0].isalpha() and nxt.key not in _STOP:
+                thing, noun_end = "w:" + nxt.stem, end + 1
+        if thing is None:
+            k = end
+            continue
+        ev, ev_idx = _nearest_event(toks, first, noun_end)
+        span_end = toks[noun_end - 1].end
+        if ev_idx is not None and noun_end <= ev_idx < noun_end + 4:
+            span_end = toks[ev_idx].end  # "12 civilians had been injured"
+        span_end = _close_quote(text, toks[first].start, span_end)
+        out.append(Quantity(toks[first].start, span_end, low, high, thing, ev, _context(toks, first, noun_end)))
+        k = max(end, k + 1)
     return out
+
+
+def _noun_follows(toks: list[Token], k: int, direct: bool = False) -> bool:
+    """A counted noun right after token k ("no civilians", "none of the residents", "one soldier")."""
+    reach = 1 if direct else 3
+    for n in range(k + 1, min(k + 1 + reach + (2 if toks[k].key == "none" else 0), len(toks))):
+        if toks[n].brk:
+            return False
+        if toks[n].key in _NOUN_CLASSES or toks[n].key.rstrip("s") + "s" in _NOUN_CLASSES:
+            return True
+        if toks[n].key not in ("of", "the", "single", "more", "further", "other"):
+            if direct:
+                return False
+    return False
+
+
+def _is_date_or_year(toks: list[Token], k: int, v: float) -> bool:
+    prev = toks[k - 1].key if k else ""
+    nxt = toks[k + 1].key if k + 1 < len(toks) else ""
+    if prev in _MONTHS or nxt in _MONTHS:
+        return True
+    if 1900 <= v <= 2100 and float(v).is_integer() and nxt not in _NOUN_CLASSES:
+        return True
+    return False
+
+
+def _nearest_event(toks: list[Token], first: int, end: int) -> tuple[str | None, int | None]:
+    """The event word nearest to tokens first..end (within six words, not across a clause break)."""
+    best: tuple[int, str | None, int | None] = (99, None, None)
+    # Backwards
+    n = first - 1
+    while n >= 0 and first - n <= 6:
+        if toks[n + 1].brk:
+            break
+        ev = _event(toks[n].stem)
+        if ev:
+            best = min(best, (first - n, ev, n), key=lambda b: b[0])
+            break
+        n -= 1
+    n = end
+    while n < len(toks) and n - end < 6:
+        if toks[n].brk and n > end - 1 and n != end:
+            break
+        ev = _event(toks[n].stem)
+        if ev:
+            if n - end + 1 <= best[0]:
+                best = (n - end + 1, ev, n)
+            break
+        n += 1
+    return best[1], best[2]
+
+
+def _comparable(qa: Quantity, qb: Quantity) -> bool:
+    if qa.thing == "pronoun" or qb.thing == "pronoun":
+        return False
+    if qa.thing != qb.thing:
+        return False
+    if qa.event != qb.event:
+        return False  # "evacuated from nine towns" and "ten towns were shelled" count different things
+    if qa.thing.startswith("w:"):
+        return bool(qa.context & qb.context)  # an unknown noun: "15 months of war" vs "eight months of fighting"
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------- days, dates
+
+
+@dataclass(frozen=True)
+class When:
+    start: int
+    end: int
+    kind: str  # weekday | date
+    value: str
+    context: frozenset[str]  # content stems around it: what the day is the day of
+
+
+def _whens(toks: list[Token]) -> list[When]:
+    out = []
+    for k, t in enumerate(toks):
+        if t.key in _DAYS:
+            out.append(When(t.start, t.end, "weekday", t.key, _event_context(toks, k, k + 1)))
+        elif t.key in _MONTHS and t.key != "may" or (t.key == "may" and k + 1 < len(toks) and toks[k + 1].key.isdigit()):
+            # "May 22", "22 May"; a month alone is too vague to conflict
+            if k + 1 < len(toks) and toks[k + 1].key.isdigit() and int(toks[k + 1].key) <= 31:
+                out.append(When(t.start, toks[k + 1].end, "date", f"{t.key} {int(toks[k + 1].key)}",
+                                _event_context(toks, k, k + 2)))
+            elif k > 0 and toks[k - 1].key.isdigit() and int(toks[k - 1].key) <= 31:
+                out.append(When(toks[k - 1].start, t.end, "date", f"{t.key} {int(toks[k - 1].key)}",
+                                _event_context(toks, k - 1, k + 1)))
+    return out
+
+
+#: Words that open a subordinate clause: a day before one of them dates a different event than one after it.
+_CLAUSE_WORDS = frozenset({"that", "when", "which", "who", "whom", "while", "after", "before", "because", "but",
+                           "although", "though", "where"})
+
+
+def _clause(toks: list[Token], a: int, b: int, reach: int = 10) -> tuple[int, int]:
+    """Token range of the clause holding tokens a..b: bounded by punctuation and clause words. A lead-in
+    ("On Monday, ...") belongs to the clause after it."""
+    lo = a
+    while lo > 0 and a - lo < reach and not toks[lo].brk and toks[lo - 1].key not in _CLAUSE_WORDS:
+        lo -= 1
+    hi = b
+    while hi < len(toks) and hi - b < reach and (hi == b and hi - lo <= 2 or not toks[hi].brk) and toks[hi].key not in _CLAUSE_WORDS:
+        hi += 1
+    return lo, hi
+
+
+def _context(toks: list[Token], a: int, b: int, reach: int = 10) -> frozenset[str]:
+    """Content stems of the clause around tokens a..b (excluding them): what that phrase is about."""
+    lo, hi = _clause(toks, a, b, reach)
+    return frozenset(t.stem for t in toks[lo:a] + toks[b:hi] if _content(t) and t.key not in _DAYS)
+
+
+_REPORTING = frozenset("said say says announced announces declared declares assured assures reported reports stated "
+                       "states claimed claims told added confirmed confirms denounced denied insisted warned "
+                       "explained noted".split())
+
+
+def _event_context(toks: list[Token], a: int, b: int) -> frozenset[str]:
+    """What a date phrase dates, as content stems without names. A day on a reporting verb ("said on Tuesday
+    that ...") dates the statement, which is identified by what was said, so then only the words after the
+    verb count (through a following "that" clause)."""
+    lo, hi = _clause(toks, a, b)
+    verbs = [k for k in range(lo, hi) if toks[k].key in _REPORTING]
+    if verbs:
+        lo = verbs[-1] + 1
+        if hi < len(toks) and toks[hi].key == "that" or (hi + 1 < len(toks) and toks[hi + 1].key == "that"):
+            start = hi + 1 if toks[hi].key == "that" else hi + 2
+            hi = _clause(toks, start, start + 1)[1]
+    return frozenset(t.stem for t in toks[lo:a] + toks[b:hi]
+                     if _content(t) and not t.cap and t.key not in _DAYS and t.key not in _MONTHS)
+
+
+_NEGATORS = {"not", "never", "nor", "neither"}
+_SKIP_AFTER_NEG = {"be", "been", "being", "yet", "a", "an", "the", "have", "had", "has", "to", "ever", "also", "so",
+                   "any", "at", "all", "in", "fact", "just", "even", "longer"}
+_AUX = {"is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would",
+        "can", "could", "should", "may", "might", "must"}
+
+
+def _lemma(key: str) -> str:
+    """Word forms of one verb or noun meet: 'agrees'/'agreed'/'agree', 'fighting'/'fight' (not 'fighters')."""
+    for suf, rep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if key.endswith(suf) and len(key) - len(suf) >= 3:
+            key = key[: -len(suf)] + rep
+            break
+    return key.rstrip("e")
+
+
+@dataclass(frozen=True)
+class Negated:
+    start: int
+    end: int
+    lemma: str  # the negated word
+    context: frozenset[str]  # content stems of its clause
+
+
+def _negations(toks: list[Token]) -> tuple[list[Negated], frozenset[int]]:
+    """Negated words, and the indices of every token under a negation (for the plain-statement check)."""
+    out = []
+    covered = set()
+    for k, t in enumerate(toks):
+        if t.key in ("no", "none"):
+            covered.update(range(k, _clause(toks, k, k + 1)[1]))  # "no civilians had been harmed"
+            continue
+        if not (t.key in _NEGATORS or t.key.endswith("n't")):
+            continue
+        n = k + 1
+        # Skip auxiliaries, articles and adverbs ("has not been independently verified") to the negated word.
+        while n < len(toks) and n - k <= 4 and not toks[n].brk and (
+                toks[n].key in _SKIP_AFTER_NEG or toks[n].key in _AUX or toks[n].key.endswith("ly")):
+            n += 1
+        if n >= len(toks) or toks[n].brk or not _content(toks[n]):
+            continue
+        covered.update(range(k, n + 1))
+        start = toks[k - 1].start if k and toks[k - 1].key in _AUX else t.start
+        out.append(Negated(start, toks[n].end, _lemma(toks[n].key), _context(toks, k, n + 1)))
+    return out, frozenset(covered)
+
+
+# ---------------------------------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one sentence states that can conflict."""
+
+    quantities: tuple[Quantity, ...]
+    whens: tuple[When, ...]
+    negated: tuple[Negated, ...]
+    text: str
+    covered: frozenset[int]  # tokens under a negation
+
+    def plain(self, lemma: str) -> list[tuple[int, int, frozenset[str]]]:
+        """Occurrences of a word not under negation: (start, end, content stems of its clause)."""
+        toks = _tokens(self.text)
+        return [(t.start, t.end, _context(toks, k, k + 1)) for k, t in enumerate(toks)
+                if k not in self.covered and _lemma(t.key) == lemma]
+
+
+#: Anything that might be a number, a day, a date or a negation; most sentences have none, and skip the rest.
+_TRIGGER = re.compile(
+    r"\d|\b(?:" + "|".join(sorted(list(_UNITS) + list(_VAGUE) + list(_DAYS) + list(_MONTHS)
+                                    + ["no", "none", "not", "never", "nor", "neither"], key=len, reverse=True))
+    + r")\b|n['’]t\b"
+)
+
+
+@lru_cache(maxsize=65536)
+def facts(text: str) -> Facts:
+    if not _TRIGGER.search(text.lower()):
+        return Facts((), (), (), text, frozenset())  # tokens only when another sentence's negation asks
+    toks = _tokens(text)
+    negated, covered = _negations(toks)
+    return Facts(tuple(_quantities(text, toks)), tuple(_whens(toks)), tuple(negated), text, covered)
+
+
+def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
+    """The spans of a and b that state one fact differently, with reasons "<what>: <left> vs <right>"."""
+    fa, fb = facts(a), facts(b)
+    found: list[Conflict] = []
+    if fa.quantities and fb.quantities:
+        for qa in fa.quantities:
+            for qb in fb.quantities:
+                if _comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
+                    what = "casualties" if "harm" in (qa.event, qb.event) or "death" in (qa.event, qb.event) else "number"
+                    found.append(Conflict(qa.start, qa.end, qb.start, qb.end, f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"))
+    if fa.whens and fb.whens:
+        for kind in ("weekday", "date"):
+            wa = [w for w in fa.whens if w.kind == kind]
+            wb = [w for w in fb.whens if w.kind == kind]
+            if not wa or not wb or {w.value for w in wa} & {w.value for w in wb}:
+                continue  # a day both name: the other days are about other events
+            pairs = [(len(x.context & y.context), x, y) for x in wa for y in wb]
+            shared, x, y = max(pairs, key=lambda p: p[0])
+            if shared >= 2:
+                what = "day" if kind == "weekday" else "date"
+                found.append(Conflict(x.start, x.end, y.start, y.end, f"{what}: {a[x.start:x.end]} vs {b[y.start:y.end]}"))
+    for neg, other, left in ((fa.negated, fb, True), (fb.negated, fa, False)):
+        this = fa if left else fb
+        for n in neg:
+            if this.plain(n.lemma):
+                continue  # the negating sentence also states it: "not the first time ... the first time"
+            for s, e, context in other.plain(n.lemma):
+                if n.context & context:
+                    if left:
+                        found.append(Conflict(n.start, n.end, s, e, f"negation: {a[n.start:n.end]} vs {b[s:e]}"))
+                    else:
+                        found.append(Conflict(s, e, n.start, n.end, f"negation: {a[s:e]} vs {b[n.start:n.end]}"))
+                    break
+    # One conflict per left span (overlapping findings about one phrase are one conflict).
+    out: list[Conflict] = []
+    for c in found:
+        if not any(c.left_start < o.left_end and o.left_start < c.left_end and
+                   c.right_start < o.right_end and o.right_start < c.right_end for o in out):
+            out.append(c)
+    return tuple(out)

@@ -1,0 +1,148 @@
+"""Conflicting facts: numbers, casualties, days and dates, negation; and the false alarms they must not raise."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.conflicts import facts, find_conflicts
+
+
+def spans(a: str, b: str) -> list[tuple[str, str, str]]:
+    """(left span text, right span text, reason) for every conflict, checking the spans point into the texts."""
+    out = []
+    for c in find_conflicts(a, b):
+        assert 0 <= c.left_start < c.left_end <= len(a)
+        assert 0 <= c.right_start < c.right_end <= len(b)
+        out.append((a[c.left_start:c.left_end], b[c.right_start:c.right_end], c.reason))
+    return out
+
+
+def test_canonical_casualty_conflict_on_the_seeds(seed_docs):
+    # 001 "12 civilians were wounded" against 004 "no civilians had been harmed": the issue's canonical conflict.
+    a = next(s.text for s in seed_docs[1].sentences if "12 civilians were wounded" in s.text)
+    b = next(s.text for s in seed_docs[4].sentences if "no civilians had been harmed" in s.text)
+    [(left, right, reason)] = spans(a, b)
+    assert left == "12 civilians were wounded"
+    assert right == "no civilians had been harmed"
+    assert reason == "casualties: 12 civilians were wounded vs no civilians had been harmed"
+
+
+def test_exact_number_against_more_than():
+    found = spans("During the operation, 70 saboteurs died.",
+                  "The statement confirmed killing more than 70 “Ukrainian terrorists”; this could not be verified.")
+    assert [(x, y) for x, y, _ in found] == [("70 saboteurs died", "more than 70 “Ukrainian terrorists”")]
+    assert found[0][2].startswith("casualties: ")
+
+
+def test_more_than_ten_towns_against_ten_villages():
+    found = spans("More than ten towns suffered bombardments.",
+                  "On Monday, Gladkov said that ten villages had been shelled and 12 people were injured.")
+    assert len(found) == 1
+    left, right, reason = found[0]
+    assert left.startswith("More than ten towns") and right.startswith("ten villages")
+    assert reason.startswith("number: More than ten towns")
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Seven people were killed in the strike.", "Nine people were killed in the strike."),
+    ("The fire destroyed 1,200 homes.", "The fire destroyed 1,500 homes."),
+    ("At least 30 soldiers died.", "Fewer than 20 soldiers died."),
+    ("Up to 5 percent of voters stayed home.", "About 12% of voters stayed home."),
+])
+def test_disjoint_quantities_conflict(a, b):
+    assert len(find_conflicts(a, b)) == 1
+
+
+@pytest.mark.parametrize("a, b", [
+    # Compatible quantities: overlapping ranges, vague amounts.
+    ("Civilians left nine towns.", "Civilians left at least nine towns."),
+    ("Dozens of fighters were killed.", "More than 70 fighters were killed."),
+    ("Several civilians were injured.", "12 people were injured."),
+    ("About 100 people were evacuated.", "Some 110 people were evacuated."),
+    # The same number, differently written.
+    ("Twelve people were injured.", "12 people were injured."),
+    ("5,000 residents fled.", "5000 residents fled."),
+    # Different counted things or different events.
+    ("Air defences shot down two drones.", "The drones hit two buildings."),
+    ("Civilians were evacuated from nine towns.", "More than ten towns suffered bombardments."),
+    ("It comes after 15 months of war.", "Troops took the city after eight months of fighting."),
+    ("Nationalist Leovkin has been identified as one of the saboteurs.", "More than 70 saboteurs were killed."),
+    # Years and dates are not counts.
+    ("A woman born in 1941 died.", "A woman born in 1939 died."),
+    ("The attack on May 22 left 12 injured.", "The attack on 22 May left 12 injured."),
+])
+def test_no_false_alarm_on_quantities(a, b):
+    assert find_conflicts(a, b) == ()
+
+
+def test_day_conflict_for_the_same_event():
+    [(left, right, reason)] = spans("The strike killed five people on Monday.", "The strike killed five people on Tuesday.")
+    assert (left, right, reason) == ("Monday", "Tuesday", "day: Monday vs Tuesday")
+
+
+def test_date_conflict():
+    [(left, right, reason)] = spans("The bridge reopened on March 3 after repairs.", "The bridge reopened on March 5 after repairs.")
+    assert reason == "date: March 3 vs March 5"
+
+
+@pytest.mark.parametrize("a, b", [
+    # A day given for another event (reporting day vs event day) in long sentences: dev gold calls these partial.
+    ("The Russian Defense Ministry assured this Tuesday, May 23, that its troops pushed back alleged Ukrainian "
+     "“saboteurs” after fighting for the second day in a row in the Belgorod border region.",
+     "Russia on Monday denounced the incursion into its territory of “saboteurs” of the Armed Forces of Ukraine."),
+    ("The Russian Defense Ministry said on Tuesday that it had thrown out of its Belgorod region the armed men who "
+     "had entered Russian territory from Ukraine the day before.",
+     "Russia said on Monday Ukrainian sabotage units crossed into its Belgorod region."),
+    ("Asked about the participation of Russians in the attack on Belgorod, Peskov said Tuesday that they are all "
+     "“Ukrainian fighters from Ukraine.”",
+     "On Monday, fighters entered Russia from Ukraine and attacked several towns in the Belgorod region."),
+    # Both name Monday: the Tuesday is about something else.
+    ("Russia announced on Tuesday that it had crushed the group that attacked Belgorod on Monday.",
+     "Russia said on Monday that sabotage units had crossed into Belgorod."),
+])
+def test_no_false_alarm_on_days(a, b):
+    assert find_conflicts(a, b) == ()
+
+
+def test_negation_conflict():
+    [(left, right, reason)] = spans("The Kremlin does not agree with this version.", "The Kremlin agrees with this version.")
+    assert (left, right) == ("does not agree", "agrees")
+    assert reason == "negation: does not agree vs agrees"
+    # Mirrored: the spans follow the sides.
+    [(left, right, _)] = spans("The Kremlin agrees with this version.", "The Kremlin does not agree with this version.")
+    assert (left, right) == ("agrees", "does not agree")
+
+
+@pytest.mark.parametrize("a, b", [
+    # Both negated, with an adverb in between.
+    ("This information couldn’t be immediately verified by an independent source.",
+     "That information has not been independently verified."),
+    # The negating sentence also states it plainly.
+    ("It is the first time that it took such a scale.",
+     "While this is not the first time that Russia alleges an incursion, this is the first time it lasted a day."),
+    # Another word form in another context ("fighters" is not "fighting").
+    ("We’re not fighting wars on foreign lands, said the minister.",
+     "They are all Ukrainian fighters, Peskov said."),
+    # "no civilians had been harmed" is a count, not a denial of "harm".
+    ("We do not harm civilians, the Legion said.", "The governor said no civilians had been harmed."),
+])
+def test_no_false_alarm_on_negation(a, b):
+    assert find_conflicts(a, b) == ()
+
+
+def test_case_and_quotes_do_not_matter():
+    a = "“TWELVE civilians were wounded,” he said."
+    b = "He said no civilians had been harmed."
+    assert [r for *_, r in spans(a, b)] == ["casualties: TWELVE civilians were wounded vs no civilians had been harmed"]
+
+
+def test_sentences_without_numbers_days_or_negation_skip_the_work():
+    f = facts("The Kremlin expressed deep concern after this incursion.")
+    assert f.quantities == () and f.whens == () and f.negated == ()
+
+
+def test_odd_input_does_not_crash():
+    for text in ["", " ", "1", "no", "not", "Monday", "1.2.3", "9" * 400, "none of", "more than", "–", "May 99"]:
+        for other in ["", "no civilians were harmed", "Tuesday", "12 people were injured"]:
+            for c in find_conflicts(text, other):
+                assert c.left_end <= len(text) and c.right_end <= len(other)
