@@ -107,14 +107,9 @@ class Tmux:
         base.update(env or {})
         shell = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in base.items()) + \
                 " bash --norc --noprofile"
-        if name == "w0":
-            self.cmd("new-session", "-d", "-s", "t", "-n", name, "-x", str(width), "-y", str(height), shell)
-            # Panes keep the window size asked for, with no client attached.
-            self.cmd("set-option", "-g", "window-size", "manual")
-        else:
-            self.cmd("new-window", "-d", "-t", "t", "-n", name, shell)
-            self.cmd("resize-window", "-t", f"t:{name}", "-x", str(width), "-y", str(height))
-        target = f"t:{name}"
+        # One detached session per shell: each keeps the size asked for (resize-window changes it later).
+        self.cmd("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), shell)
+        target = f"{name}:"
         wait_until(lambda: PROMPT.strip() in self.screen(target), 10, what="the shell prompt")
         return target
 
