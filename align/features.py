@@ -1,0 +1,204 @@
+"""Evidence for each candidate sentence pair: the numbers the score is made of.
+
+Candidates come from the cosine matrix computed in row blocks (never whole): each row's and each column's best
+few. Each candidate then gets a handful of features, all cheap, all from the embeddings and the words:
+  cos        cosine of the two sentences
+  margin     cosine minus the mean of both sentences' best cosines (LASER/vecalign-style margin): a pair stands
+             out when it beats what each sentence typically scores, not when both are generic
+  gap        how far the pair is below the better of its row's and its column's best
+  merge      gain from merging a neighbour: the sentence against the mean of two adjacent sentences on the
+             other side (one sentence that says what two say)
+  lex        rarity-weighted word overlap (names, numbers and rare words count most)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.document import Document
+
+#: Rows of the similarity matrix computed at once (BLOCK x len(right) floats).
+BLOCK = 512
+#: Candidates kept per row and per column.
+TOP_K = 6
+#: Best cosines averaged for a sentence's "typical neighbour" in the margin.
+KNN = 4
+#: Below this cosine nothing is a candidate.
+FLOOR = 0.2
+
+FEATURES = ("cos", "margin", "gap", "merge", "lex")
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOP = frozenset(
+    "the a an and or but of to in on at by for with from as is are was were be been being has have had it its "
+    "this that these those he she they them his her their we our you your i not no said says say after before "
+    "than then there which who whom what when where while also into over about more most some such only other "
+    "would could should will can may might do does did so if up out new one two unto thee thou thy shall hath "
+    "him me my us".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased content words, crudely stemmed (first 6 letters) so 'injured'/'injuries' meet."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w in _STOP or (len(w) < 3 and not w.isdigit()):
+            continue
+        out.append(w if w.isdigit() else w[:6])
+    return out
+
+
+@dataclass(frozen=True)
+class Candidates:
+    pairs: np.ndarray  # (k, 2) int64, sorted by (left, right)
+    cos: np.ndarray  # (k,) float32
+    row_best: np.ndarray  # (n,) best cosine of each left sentence
+    col_best: np.ndarray  # (m,)
+    row_knn: np.ndarray  # (n,) mean of each left sentence's KNN best cosines
+    col_knn: np.ndarray  # (m,)
+
+
+def _empty(n: int, m: int) -> Candidates:
+    z = np.zeros
+    return Candidates(z((0, 2), np.int64), z(0, np.float32), z(n, np.float32), z(m, np.float32), z(n, np.float32),
+                      z(m, np.float32))
+
+
+def candidates(el: np.ndarray, er: np.ndarray, top_k: int = TOP_K, floor: float = FLOOR,
+               block: int = BLOCK) -> Candidates:
+    """Each row's and each column's top_k pairs by cosine (at least `floor`), in row blocks of `block`."""
+    n, m = el.shape[0], er.shape[0]
+    if n == 0 or m == 0:
+        return _empty(n, m)
+    kr = min(top_k, m)
+    kc = min(max(top_k, KNN), n)
+    col_val = np.full((0, m), -2.0, np.float32)
+    col_idx = np.zeros((0, m), np.int64)
+    row_best = np.empty(n, np.float32)
+    row_knn = np.empty(n, np.float32)
+    keys = []
+    for b0 in range(0, n, block):
+        sim = (el[b0:b0 + block] @ er.T).astype(np.float32, copy=False)
+        top = np.argpartition(-sim, kr - 1, axis=1)[:, :kr] if kr < m else np.broadcast_to(np.arange(m), sim.shape)
+        vals = np.take_along_axis(sim, top, axis=1)
+        rows = np.arange(b0, b0 + sim.shape[0])
+        keep = vals >= floor
+        keys.append((rows[:, None] * m + top)[keep])
+        row_best[rows] = vals.max(axis=1)
+        kk = min(KNN, m)
+        row_knn[rows] = (np.sort(sim, axis=1)[:, -kk:].mean(axis=1) if kk < m else sim.mean(axis=1))
+        # Merge this block into the running top-kc of every column.
+        stacked = np.concatenate([col_val, sim], axis=0)
+        stacked_idx = np.concatenate([col_idx, np.broadcast_to(rows[:, None], sim.shape)], axis=0)
+        if stacked.shape[0] > kc:
+            sel = np.argpartition(-stacked, kc - 1, axis=0)[:kc]
+            col_val = np.take_along_axis(stacked, sel, axis=0)
+            col_idx = np.take_along_axis(stacked_idx, sel, axis=0)
+        else:
+            col_val, col_idx = stacked, stacked_idx
+    order = np.argsort(-col_val, axis=0)
+    col_val = np.take_along_axis(col_val, order, axis=0)
+    col_idx = np.take_along_axis(col_idx, order, axis=0)
+    col_best = col_val[0]
+    col_knn = col_val[:min(KNN, n)].mean(axis=0)
+    ct = col_val[:min(top_k, n)]
+    ci = col_idx[:min(top_k, n)]
+    keep = ct >= floor
+    keys.append((ci * m + np.arange(m)[None, :])[keep])
+    allk = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    pairs = np.stack([allk // m, allk % m], axis=1)
+    cos = rowwise_dot(el, er, pairs)
+    return Candidates(pairs, cos, row_best, col_best.astype(np.float32), row_knn, col_knn.astype(np.float32))
+
+
+def rowwise_dot(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    out = np.empty(len(pairs), np.float32)
+    for c0 in range(0, len(pairs), chunk):
+        p = pairs[c0:c0 + chunk]
+        out[c0:c0 + chunk] = np.einsum("ij,ij->i", el[p[:, 0]], er[p[:, 1]])
+    return out
+
+
+def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarray) -> np.ndarray:
+    """Best gain in cosine from pairing one side with the mean of two adjacent sentences of the other side."""
+    n, m = el.shape[0], er.shape[0]
+    best = cos.copy()
+    for side, length in ((1, m), (0, n)):
+        for step in (-1, 1):
+            nb = pairs.copy()
+            nb[:, side] += step
+            ok = (nb[:, side] >= 0) & (nb[:, side] < length)
+            if not ok.any():
+                continue
+            p, q = pairs[ok], nb[ok]
+            s_nb = rowwise_dot(el, er, q)
+            if side == 1:
+                a, b = er[p[:, 1]], er[q[:, 1]]
+            else:
+                a, b = el[p[:, 0]], el[q[:, 0]]
+            norm = np.sqrt(np.maximum(2.0 + 2.0 * np.einsum("ij,ij->i", a, b), 1e-6))
+            merged = (cos[ok] + s_nb) / norm
+            best[ok] = np.maximum(best[ok], merged)
+    return np.maximum(best - cos, 0.0)
+
+
+def idf_weights(left: Document, right: Document) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    n = 0
+    for doc in (left, right):
+        for s in doc.sentences:
+            df.update(set(content_words(s.text)))
+            n += 1
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+
+
+def lexical(a: set[str], b: set[str], idf: dict[str, float]) -> float:
+    """Rarity-weighted overlap: weight of shared words over the weight of the smaller side."""
+    if not a or not b:
+        return 0.0
+    shared = sum(idf.get(w, 1.0) for w in a & b)
+    if not shared:
+        return 0.0
+    small = min(sum(idf.get(w, 1.0) for w in a), sum(idf.get(w, 1.0) for w in b))
+    return shared / small if small else 0.0
+
+
+def pair_features(left: Document, right: Document, el: np.ndarray, er: np.ndarray, c: Candidates) -> np.ndarray:
+    """(k, len(FEATURES)) float32 for the candidates `c`."""
+    k = len(c.pairs)
+    out = np.zeros((k, len(FEATURES)), np.float32)
+    if k == 0:
+        return out
+    i, j = c.pairs[:, 0], c.pairs[:, 1]
+    out[:, 0] = c.cos
+    out[:, 1] = c.cos - 0.5 * (c.row_knn[i] + c.col_knn[j])
+    out[:, 2] = np.maximum(c.row_best[i], c.col_best[j]) - c.cos
+    out[:, 3] = merge_gain(el, er, c.pairs, c.cos)
+    idf = idf_weights(left, right)
+    wl = [set(content_words(s.text)) for s in left.sentences]
+    wr = [set(content_words(s.text)) for s in right.sentences]
+    out[:, 4] = [lexical(wl[a], wr[b], idf) for a, b in c.pairs.tolist()]
+    return out
+
+
+def diagonal_support(pairs: np.ndarray, score: np.ndarray, m: int) -> np.ndarray:
+    """For each candidate (i, j): the better score of its diagonal neighbours (i-1, j-1) and (i+1, j+1).
+
+    Two facts told in the same order on both sides support each other; nothing is assumed about the rest of
+    the order, so reordered news loses nothing but the bonus. `pairs` must be sorted by (left, right).
+    """
+    if len(pairs) == 0:
+        return np.zeros(0, np.float32)
+    key = pairs[:, 0] * (m + 2) + pairs[:, 1]
+    out = np.zeros(len(pairs), np.float32)
+    for d in (-1, 1):
+        want = (pairs[:, 0] + d) * (m + 2) + (pairs[:, 1] + d)
+        pos = np.minimum(np.searchsorted(key, want), len(key) - 1)
+        hit = (key[pos] == want) & (pairs[:, 0] + d >= 0) & (pairs[:, 1] + d >= 0)
+        out = np.maximum(out, np.where(hit, score[pos], 0.0))
+    return out
