@@ -1,0 +1,197 @@
+"""Aligner invariants, through the real scoring and linking code, with the fast HashingEmbedder.
+
+Quality against gold is the benchmark's job (bench/quality.py); these tests pin behaviour that must hold for any
+input: coverage, score range, symmetry, identity, disjointness, reordering, bounded-memory blocks, bad input.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from align.compare import compare, embed_documents
+from align.document import document_from_text
+from align.features import candidates, diagonal_support
+from align.linking import THRESHOLD, link
+from align.scoring import score_pair
+
+NEWS = (
+    "The mayor opened the new river bridge on Monday morning. "
+    "The bridge cost 40 million dollars and took three years to build. "
+    "Traffic police closed two lanes for the ceremony. "
+    "Critics said the budget had doubled since 2019. "
+    "The city council will vote on a second bridge in June."
+)
+OTHER = (
+    "Whisk four eggs with sugar until pale. "
+    "Fold in sifted flour and melted butter. "
+    "Bake the sponge at 180 degrees for twenty-five minutes. "
+    "Let it cool on a wire rack before slicing."
+)
+
+
+def doc(name: str, text: str):
+    return document_from_text(name, text)
+
+
+def pair_alignment(a, b, embedder, threshold=THRESHOLD):
+    return compare([a, b], embedder, threshold).alignment(0, 1)
+
+
+def assert_partition(al) -> None:
+    """Every sentence is linked or listed as *_only, never both."""
+    linked_l = {ln.left for ln in al.links}
+    linked_r = {ln.right for ln in al.links}
+    assert linked_l.isdisjoint(al.left_only) and linked_r.isdisjoint(al.right_only)
+    assert linked_l | set(al.left_only) == set(range(len(al.left.sentences)))
+    assert linked_r | set(al.right_only) == set(range(len(al.right.sentences)))
+
+
+def test_seed_pairs_cover_every_sentence_with_scores_in_range(seed_comparison):
+    assert len(seed_comparison.pairs) == 10
+    for i, j in seed_comparison.pairs:
+        ps = seed_comparison.scores[(i, j)]
+        assert ps.scores.dtype == np.float32 and len(ps.scores) == len(ps.pairs) > 0
+        assert np.all((ps.scores >= 0) & (ps.scores <= 1)) and not np.isnan(ps.scores).any()
+        al = seed_comparison.alignment(i, j)
+        assert_partition(al)
+        assert all(THRESHOLD <= ln.score <= 1 and ln.kind in ("same", "partial", "conflict") for ln in al.links)
+        assert list(al.links) == sorted(al.links, key=lambda ln: (ln.left, ln.right))
+
+
+def test_raising_the_threshold_only_removes_links(seed_comparison):
+    before = None
+    for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        links = {(ln.left, ln.right) for ln in seed_comparison.with_threshold(t).alignment(0, 3).links}
+        if before is not None:
+            assert links <= before
+        before = links
+
+
+def test_swapping_the_articles_mirrors_the_result(seed_docs, hashing):
+    a, b = seed_docs[0], seed_docs[3]
+    ab = pair_alignment(a, b, hashing)
+    ba = pair_alignment(b, a, hashing)
+    fwd = {(ln.left, ln.right): ln.score for ln in ab.links}
+    back = {(ln.right, ln.left): ln.score for ln in ba.links}
+    assert fwd.keys() == back.keys() and fwd
+    assert all(abs(fwd[k] - back[k]) < 1e-5 for k in fwd)
+    assert ab.left_only == ba.right_only and ab.right_only == ba.left_only
+
+
+def test_identical_articles_link_every_sentence_to_itself(seed_docs, hashing):
+    a = seed_docs[1]
+    b = doc("copy", a.text)
+    al = pair_alignment(a, b, hashing)
+    for i in range(len(a.sentences)):
+        own = [ln for ln in al.links_of_left(i) if ln.right == i]
+        assert own, f"sentence {i} not linked to itself"
+        assert own[0].score >= 0.9 and own[0].kind == "same"
+    assert al.left_only == () and al.right_only == ()
+
+
+def test_articles_sharing_nothing_give_no_links(hashing):
+    al = pair_alignment(doc("news", NEWS), doc("cake", OTHER), hashing)
+    assert al.links == ()
+    assert len(al.left_only) == 5 and len(al.right_only) == 4
+
+
+def test_reordered_sentences_are_followed(seed_docs, hashing):
+    a = seed_docs[0]
+    order = list(range(len(a.sentences)))
+    random.Random(7).shuffle(order)
+    shuffled = doc("shuffled", "\n".join(a.sentences[k].text for k in order))
+    assert [s.text for s in shuffled.sentences] == [a.sentences[k].text for k in order]
+    al = pair_alignment(a, shuffled, hashing)
+    for new, old in enumerate(order):
+        assert any(ln.right == new for ln in al.links_of_left(old)), f"sentence {old} lost after moving to {new}"
+
+
+def test_a_sentence_that_merges_two_links_to_both(hashing):
+    left = doc("l", "The mayor opened the river bridge on Monday. The river bridge cost 40 million dollars.")
+    right = doc("r", "Rain fell all day. On Monday the mayor opened the river bridge, which cost 40 million dollars.")
+    al = pair_alignment(left, right, hashing)
+    assert {ln.left for ln in al.links_of_right(1)} == {0, 1}
+    assert al.right_only == (0,)
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 64])
+def test_small_blocks_give_the_same_candidates(seed_docs, hashing, block):
+    el, er = embed_documents([seed_docs[2], seed_docs[3]], hashing)
+    whole = candidates(el, er)
+    blocked = candidates(el, er, block=block)
+    assert np.array_equal(whole.pairs, blocked.pairs)
+    for name in ("cos", "row_best", "col_best", "row_knn", "col_knn"):
+        assert np.allclose(getattr(whole, name), getattr(blocked, name), atol=1e-6), name
+
+
+def test_candidates_are_bounded_per_sentence(hashing):
+    rng = np.random.default_rng(0)
+    el = rng.normal(size=(1500, 32)).astype(np.float32)
+    er = rng.normal(size=(1200, 32)).astype(np.float32)
+    el /= np.linalg.norm(el, axis=1, keepdims=True)
+    er /= np.linalg.norm(er, axis=1, keepdims=True)
+    c = candidates(el, er, top_k=6, floor=-1.0, block=100)
+    # At most top_k per row plus top_k per column: linear in the documents, never the full matrix.
+    assert len(c.pairs) <= 6 * (1500 + 1200)
+    assert np.allclose(c.row_best, (el @ er.T).max(axis=1), atol=1e-5)
+    assert np.allclose(c.col_best, (el @ er.T).max(axis=0), atol=1e-5)
+
+
+def test_diagonal_support_reads_only_diagonal_neighbours():
+    pairs = np.array([[0, 0], [1, 1], [1, 2], [2, 0], [2, 2]])
+    score = np.array([0.9, 0.1, 0.5, 0.7, 0.3])
+    got = diagonal_support(pairs, score, 3)
+    # (1,1) sees (0,0) and (2,2); (2,2) sees (1,1); (1,2) and (2,0) have no diagonal neighbour; (0,0) sees (1,1).
+    assert got.tolist() == pytest.approx([0.1, 0.9, 0.0, 0.0, 0.1])
+
+
+@pytest.mark.parametrize("left_text,right_text", [
+    ("", NEWS),
+    (NEWS, ""),
+    ("", ""),
+    ("Just one sentence about the river bridge.", NEWS),
+    ("   \n\n  ", "Only this."),
+    ("!!! ??? ...", "... ,,,"),
+])
+def test_degenerate_articles_give_valid_results(hashing, left_text, right_text):
+    a, b = doc("a", left_text), doc("b", right_text)
+    comparison = compare([a, b], hashing)
+    al = comparison.alignment(0, 1)
+    assert_partition(al)
+    assert all(0 <= ln.score <= 1 for ln in al.links)
+    assert comparison.alignment(1, 0).left_only == al.right_only
+    comparison.groups()
+
+
+def test_one_sentence_article_links_to_its_match(hashing):
+    al = pair_alignment(doc("one", "The bridge cost 40 million dollars and took three years to build."),
+                        doc("news", NEWS), hashing)
+    assert [(ln.left, ln.right) for ln in al.links] == [(0, 1)]
+
+
+def test_empty_embeddings_are_scored_as_nothing(hashing):
+    a, b = doc("a", ""), doc("b", NEWS)
+    el, er = embed_documents([a, b], hashing)
+    ps = score_pair(a, b, el, er)
+    assert ps.pairs.shape == (0, 2) and ps.scores.shape == (0,)
+    al = link(ps)
+    assert al.links == () and al.right_only == tuple(range(5))
+
+
+sentence = st.text(alphabet=st.sampled_from("abcdefgh ijk"), min_size=1, max_size=40).map(lambda s: s + ".")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(sentence, max_size=8), st.lists(sentence, max_size=8))
+def test_any_text_gives_a_valid_symmetric_alignment(hashing, left, right):
+    a, b = doc("a", "\n".join(left)), doc("b", "\n".join(right))
+    ab = compare([a, b], hashing).alignment(0, 1)
+    ba = compare([b, a], hashing).alignment(0, 1)
+    assert_partition(ab)
+    assert all(0 <= ln.score <= 1 for ln in ab.links)
+    assert {(ln.left, ln.right) for ln in ab.links} == {(ln.right, ln.left) for ln in ba.links}
