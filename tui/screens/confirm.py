@@ -24,8 +24,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-body"):
             yield Static(Text(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Yes (y)", id="yes", variant="warning")
-                yield Button("No (n)", id="no", variant="primary")
+                yield Button("Yes (y)", id="yes", variant="warning", compact=True)
+                yield Button("No (n)", id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

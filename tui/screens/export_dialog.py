@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label
 
 from tui.text_safety import safe_line
+from tui.widgets.toggle_line import ToggleLine
 
 EXPORT_DIR_ENV = "SBS_EXPORT_DIR"
 
@@ -60,7 +61,10 @@ def _stem(name: str) -> str:
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel export", id="cancel-export")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel export", id="cancel-export"),
+        Binding("enter", "submit", "Export", id="submit-export", show=False),
+    ]
 
     def __init__(self, suggested: str, pair_label: str, n_pairs: int, export_dir: str | None = None,
                  blink: bool = True) -> None:
@@ -84,13 +88,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             field.cursor_blink = self.blink
             yield field
             yield Label("", id="export-error")
-            with RadioSet(id="export-scope"):
-                yield RadioButton(Text(f"this pair: {safe_line(self.pair_label, 60)}"), value=True, id="scope-pair")
-                yield RadioButton(Text(f"all {self.n_pairs} pairs"), id="scope-all")
-            yield Checkbox("raw: no ' before cells starting with = + - @", id="export-raw")
+            yield ToggleLine(f"all {self.n_pairs} pairs (else only {safe_line(self.pair_label, 80)})", id="export-all")
+            yield ToggleLine("raw: no ' before cells starting with = + - @", id="export-raw")
+            yield Label(Text("tab moves · space toggles", style="dim"))
             with Horizontal(id="export-buttons"):
-                yield Button("Export", id="export", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -106,14 +109,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         else:
             self.dismiss(None)
 
+    def action_submit(self) -> None:
+        self._submit()
+
     def _submit(self) -> None:
         try:
             path = resolve_export_path(self.query_one("#export-path", Input).value, self.export_dir)
         except ValueError as exc:
             self.query_one("#export-error", Label).update(Text(str(exc)))
             return
-        only = self.query_one("#scope-pair", RadioButton).value
-        raw = self.query_one("#export-raw", Checkbox).value
+        only = not self.query_one("#export-all", ToggleLine).value
+        raw = self.query_one("#export-raw", ToggleLine).value
         self.dismiss(ExportRequest(path, only, raw))
 
     def action_cancel(self) -> None:

@@ -1,0 +1,278 @@
+"""The app driven by its keys (Textual's Pilot), with the deterministic HashingEmbedder: assertions on state."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from rich.console import Console
+
+from tests.tui.conftest import aligned
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.help import HelpScreen
+from tui.screens.pair_picker import PairPicker
+from tui.widgets.status_bar import StatusBar
+
+
+def status_text(app) -> str:
+    return str(app.query_one(StatusBar).render())
+
+
+def static_text(widget, width: int = 120) -> str:
+    """What a Static holding a Rich renderable shows, as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def assert_level(app) -> None:
+    """The current sentence and its counterpart are both on screen, on the same row."""
+    ln = app.link
+    left, right = app.pane("left"), app.pane("right")
+    assert left.is_visible(ln.left) and right.is_visible(ln.right)
+    assert left.screen_row(ln.left) == right.screen_row(ln.right)
+
+
+async def test_articles_paint_before_the_alignment_and_highlights_follow(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        # The text is there at once; the alignment arrives from the worker.
+        assert "Flood waters cut off the town" in app.pane("left").visible_text()
+        await aligned(pilot)
+        assert app.alignment is not None
+        order = app._order()
+        assert app.link == order[0]
+        assert f"link 1 of {len(order)}" in status_text(app)
+        assert app.pane("left").marks.current == {app.link.left}
+        assert app.pane("right").marks.current == {app.link.right}
+        assert_level(app)
+
+
+async def test_j_and_k_walk_the_links_and_keep_the_counterpart_level(make_app, seed_docs):
+    app = make_app(seed_docs[:4])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # the pair with most links here
+        order = app._order()
+        assert len(order) >= 4
+        start = order.index(app.link)
+        await pilot.press("j", "j", "down")
+        assert app.link == order[start + 3]
+        assert f"link {start + 4} of {len(order)}" in status_text(app)
+        assert_level(app)
+        sentence = app.documents[app.right_index].sentences[app.link.right].text
+        assert sentence.split()[0] in app.pane("right").visible_text()
+        await pilot.press("k", "up")
+        assert app.link == order[start + 1]
+        assert_level(app)
+
+
+async def test_tab_switches_the_active_pane(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("j")
+        link = app.link
+        await pilot.press("tab")
+        assert app.side == "right" and app.focused is app.pane("right")
+        assert app.sentence == link.right and app.link == link
+        await pilot.press("j")
+        assert app.link.right > link.right
+        assert_level(app)
+
+
+async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("c")
+        assert app.link.kind == "conflict"
+        assert "conflict" in status_text(app) and app.link.reason in status_text(app)
+        left = app.pane("left")
+        assert left.marks.conflicts, "the conflicting words are marked"
+        # The conflict glyph is drawn in the gutter, readable without colour.
+        row = left.screen_row(app.link.left)
+        assert left.render_line(row).text[:2] in ("▶!", "┃!")
+        await pilot.press("n")
+        assert app.link.kind != "same"
+        await pilot.press("u")
+        assert app.sentence in app.alignment.left_only and app.link is None
+        assert "only in this article" in status_text(app)
+
+
+async def test_threshold_keys_relink_without_re_embedding(make_app, marlow_docs, hashing):
+    calls = []
+
+    class CountingEmbedder:
+        model_id = hashing.model_id
+
+        def encode(self, texts, progress=None):
+            calls.append(len(texts))
+            return hashing.encode(texts, progress)
+
+    app = make_app(marlow_docs, embedder=CountingEmbedder())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        encoded = len(calls)
+        before = app.alignment
+        await pilot.press("plus", "plus", "plus", "plus", "plus", "plus", "plus", "plus")
+        assert app.alignment.threshold == pytest.approx(before.threshold + 0.40)
+        assert len(app.alignment.links) < len(before.links)
+        await pilot.press(*["minus"] * 12)
+        assert app.alignment.threshold == pytest.approx(before.threshold - 0.20)
+        assert len(app.alignment.links) >= len(before.links)
+        assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
+        assert len(calls) == encoded  # re-linking only
+
+
+async def test_brackets_change_the_articles_and_the_picker_picks_a_pair(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("right_square_bracket")
+        assert (app.left_index, app.right_index) == (0, 2)
+        assert app.pane("right").document is marlow_docs[2]
+        assert "marlow-c.txt" in str(app.pane("right").border_title)
+        assert app.alignment.right is marlow_docs[2]
+        await pilot.press("left_square_bracket")
+        assert (app.left_index, app.right_index) == (1, 2)
+        await pilot.press("p")
+        assert isinstance(app.screen, PairPicker)
+        await pilot.press("home", "enter")
+        assert (app.left_index, app.right_index) == (0, 1)
+        assert not isinstance(app.screen, PairPicker)
+
+
+async def test_mouse_click_selects_a_sentence_and_levels_its_counterpart(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        right = app.pane("right")
+        target = app.alignment.links[-1].right
+        row = right.screen_row(target)
+        await pilot.click(right, offset=(6, row + 1))  # +1: the border
+        assert app.side == "right" and app.sentence == target
+        assert_level(app)
+
+
+async def test_search_jumps_to_the_sentence(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("slash", *"ARMY", "enter")
+        assert "army" in app.active_document.sentences[app.sentence].text
+        assert app.pane("left").marks.search == "ARMY"
+
+
+async def test_export_writes_a_csv_that_reads_back_and_asks_before_overwriting(make_app, marlow_docs, tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path = tmp_path / "sbs-marlow-a-vs-marlow-b.csv"
+        assert app.last_export == str(path) or app.last_export == path.name
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        texts = {d.name: d.text for d in marlow_docs}
+        assert rows and {r["pair"] for r in rows} == {"marlow-a.txt vs marlow-b.txt"}
+        for r in rows:
+            for side in ("left", "right"):
+                if r[f"{side}_doc"]:
+                    text = texts[r[f"{side}_doc"]][int(r[f"{side}_start"]):int(r[f"{side}_end"])]
+                    assert text == r[f"{side}_text"]
+        assert any(r["kind"] == "conflict" for r in rows)
+        # The same name again: asked first; "n" keeps the file.
+        before = path.read_bytes()
+        await pilot.press("e")
+        dialog = app.screen
+        field = dialog.query_one("#export-path")
+        field.value = path.name
+        await pilot.press("tab", "space", "enter")  # all pairs, then export
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert path.read_bytes() == before
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = path.name
+        await pilot.press("tab", "space", "enter", "y")
+        await app.workers.wait_for_complete()
+        with open(path, newline="", encoding="utf-8") as f:
+            pairs = {r["pair"] for r in csv.DictReader(f)}
+        assert len(pairs) == 3  # N(N-1)/2
+
+
+async def test_export_in_a_served_session_only_takes_plain_names(make_app, marlow_docs, tmp_path, monkeypatch):
+    served = tmp_path / "exports"
+    served.mkdir()
+    monkeypatch.setenv("SBS_EXPORT_DIR", str(served))
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = "../escape.csv"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExportDialog)  # refused, the dialog says why
+        assert "plain file name" in str(app.screen.query_one("#export-error").render())
+        app.screen.query_one("#export-path").value = "mine.csv"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        assert (served / "mine.csv").exists() and not (tmp_path / "escape.csv").exists()
+
+
+async def test_export_failure_is_a_notification(make_app, marlow_docs, tmp_path, monkeypatch):
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = str(tmp_path / "missing" / "x.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("does not exist" in n.message for n in app._notifications)
+
+
+async def test_help_lists_the_keys_and_q_quits(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = static_text(app.screen.query_one("#help-keys"))
+        for description in ("next aligned passage", "next conflict", "export the alignment as CSV"):
+            assert description in keys
+        await pilot.press("j")  # keys of the pair view are off while a dialog is open
+        link = app.link
+        await pilot.press("escape")
+        assert app.link == link and not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_hostile_text_is_shown_not_obeyed(make_app):
+    from align.document import document_from_text
+    from textual.content import Content
+
+    hostile = document_from_text("evil[bold].txt", "Click [link=http://x]here[/] now.\x1b[2J\x1b]52;c;aGk=\x07 "
+                                                   "Price is \u202e001$ today. 中文 wide 😀 ok.")
+    plain = document_from_text("plain.txt", "Click here now. Price is 100$ today.")
+    app = make_app([hostile, plain])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        pane = app.pane("left")
+        lines = [pane.render_line(y) for y in range(pane.view_height)]
+        shown = "\n".join(strip.text for strip in lines)
+        assert "[link=http://x]here[/]" in shown and "␛[2J" in shown and "⇄001$" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert all(strip.cell_length == lines[0].cell_length for strip in lines)  # wide characters fit
+        assert "evil[bold].txt" in Content.from_markup(pane.border_title).plain  # escaped, not applied
