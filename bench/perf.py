@@ -1,0 +1,220 @@
+"""Performance figures for the README, each next to a floor or a peer measured in the same run.
+
+    .venv/bin/python bench/perf.py [--runs N]      (about three minutes here)
+
+- cold `sbs align seeds --csv` (empty embedding cache) vs the floor: a bare `python -c` that imports
+  sentence-transformers, loads the same model by path and encodes the same sentences;
+- warm `sbs align seeds --csv` vs `python -c pass`, and which heavy modules the warm run imported (none allowed);
+- the scale case, Law (KJV vs WEB, ~4,300 verses a side): segmentation, embedding (cold once, then from the
+  cache), alignment after embeddings, peak RSS of the process, and the whole warm `sbs align` on it.
+
+Every subprocess runs with HF_HUB_OFFLINE=1 and its own temporary SBS_CACHE_DIR. A benchmark prints numbers; it
+never fails on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAW = ROOT.parent / "shared" / "eval" / "bible-dev"
+HEAVY = ("torch", "transformers", "sentence_transformers", "textual", "scipy", "sklearn", "pandas")
+PY = sys.executable
+
+
+def env(cache_dir: str) -> dict[str, str]:
+    e = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "SBS_CACHE_DIR": cache_dir,
+         "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    e.pop("SBS_MODEL", None)
+    return e
+
+
+def run(args: list[str], cache_dir: str) -> tuple[float, str]:
+    """(wall seconds, stdout) of a child; fails loudly if the command fails. Peak RSS is measured inside the
+    child (getrusage), which counts that process alone."""
+    started = time.perf_counter()
+    proc = subprocess.run(args, cwd=ROOT, env=env(cache_dir), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"perf: {' '.join(args[:3])}... failed ({proc.returncode}):\n{proc.stderr.strip()}")
+    return wall, proc.stdout
+
+
+def median(args: list[str], cache_dir: str, runs: int) -> float:
+    return statistics.median(run(args, cache_dir)[0] for _ in range(runs))
+
+
+# --- the child programs --------------------------------------------------------------------------------------
+
+#: The floor: only what the model costs. Sentences come from a file so the floor does no segmentation.
+FLOOR = """
+import json, sys
+from sentence_transformers import SentenceTransformer
+model = SentenceTransformer(sys.argv[1], device="cpu")
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+model.encode(texts, batch_size=64, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+"""
+
+#: `sbs align` through its real entry point, then a report of which heavy modules it imported.
+ALIGN_AND_REPORT = """
+import json, resource, sys
+from tui.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in %r if m in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy,
+                  "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}), file=sys.__stdout__)
+""" % (HEAVY,)
+
+#: The Law case in stages, timed inside one process (the figures the issue asks for, separately).
+LAW_STAGES = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from align.document import read_document
+from align.compare import compare, embed_documents
+from align.embed import make_embedder
+t_import = time.perf_counter() - t0
+t = time.perf_counter()
+docs = [read_document(p) for p in sys.argv[1:3]]
+t_segment = time.perf_counter() - t
+embedder = make_embedder()
+t = time.perf_counter()
+embs = embed_documents(docs, embedder)
+t_embed = time.perf_counter() - t
+t = time.perf_counter()
+comparison = compare(docs, embedder, embeddings=embs)
+al = comparison.alignment(0, 1)
+t_align = time.perf_counter() - t
+print(json.dumps({
+    "import": t_import, "segment": t_segment, "embed": t_embed, "align": t_align,
+    "units": [len(d.sentences) for d in docs], "chars": [len(d.text) for d in docs],
+    "max_unit": max(len(s.text) for d in docs for s in d.sentences),
+    "links": len(al.links), "left_only": len(al.left_only), "right_only": len(al.right_only),
+    "candidates": int(comparison.scores[(0, 1)].pairs.shape[0]),
+    "torch": "torch" in sys.modules,
+    "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+}))
+"""
+
+
+def sbs_align(paths: list[str], out: str, cache_dir: str) -> tuple[float, dict]:
+    wall, stdout = run([PY, "-c", ALIGN_AND_REPORT, "align", *paths, "--csv", out], cache_dir)
+    report = json.loads(stdout.strip().splitlines()[-1])
+    if report["code"] != 0:
+        raise SystemExit(f"perf: sbs align returned {report['code']}")
+    return wall, report
+
+
+def seed_sentences(path: Path) -> int:
+    sys.path.insert(0, str(ROOT))
+    from align.document import read_document
+    from tui.cli import seed_paths
+
+    texts = [t for p in seed_paths() for t in read_document(p).texts]
+    path.write_text(json.dumps(texts), encoding="utf-8")
+    return len(texts)
+
+
+def model_path() -> str:
+    sys.path.insert(0, str(ROOT))
+    from align.embed import resolve_model
+
+    return resolve_model(None)[1]
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="repetitions of the fast measurements (best/median)")
+    args = ap.parse_args()
+    rows: list[tuple[str, str, str, str]] = []  # (what, measured, peer or floor, ratio)
+    work = Path(tempfile.mkdtemp(prefix="sbs-perf-"))
+    seeds = [str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    out = str(work / "out.csv")
+    sentences = work / "sentences.json"
+    n_sent = seed_sentences(sentences)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"seeds: {len(seeds)} articles, {n_sent} sentences", flush=True)
+
+    # Python start-up, the peer of a warm run.
+    py_pass = median([PY, "-c", "pass"], str(work / "unused"), args.runs)
+
+    # Cold seeds vs the floor; alternate them so a slow moment of the machine hits both.
+    colds, floors = [], []
+    cold_report: dict = {}
+    for k in range(2):
+        cache = str(work / f"cold-{k}")
+        wall, cold_report = sbs_align(seeds, out, cache)
+        colds.append(wall)
+        floors.append(run([PY, "-c", FLOOR, model_path(), str(sentences)], str(work / "unused"))[0])
+        print(f"  cold sbs align {wall:.1f} s, floor {floors[-1]:.1f} s", flush=True)
+    cold, floor = min(colds), min(floors)
+    rows.append(("cold `sbs align seeds --csv` (empty cache)", f"{cold:.2f} s",
+                 f"floor (import sentence-transformers + load + encode {n_sent} sentences) {floor:.2f} s",
+                 f"{cold / floor:.2f}x (target ≤ 1.2x)"))
+
+    # Warm seeds vs `python -c pass`, and what the warm run imported.
+    warm_cache = str(work / "cold-1")
+    warm_runs = [sbs_align(seeds, out, warm_cache) for _ in range(args.runs)]
+    warm = statistics.median(w for w, _ in warm_runs)
+    heavy = sorted({m for _, r in warm_runs for m in r["heavy"]})
+    rows.append(("warm `sbs align seeds --csv` (cached)", f"{warm:.2f} s", f"`python -c pass` {py_pass:.2f} s",
+                 f"{warm / py_pass:.1f}x (target < 1 s wall: {'yes' if warm < 1 else 'NO'})"))
+    rows.append(("heavy modules imported by the warm run", ", ".join(heavy) or "none", "must be none",
+                 "ok" if not heavy else "FAIL"))
+
+    # Law: stages in one process, cold then warm, plus the whole command warm.
+    law = [str(LAW / "Law.kjv.txt"), str(LAW / "Law.web.txt")]
+    if all(Path(p).exists() for p in law):
+        law_cache = str(work / "law")
+        _, cold_out = run([PY, "-c", LAW_STAGES, *law], law_cache)
+        law_cold = json.loads(cold_out.strip().splitlines()[-1])
+        _, warm_out = run([PY, "-c", LAW_STAGES, *law], law_cache)
+        law_warm = json.loads(warm_out.strip().splitlines()[-1])
+        units = law_cold["units"]
+        chars = law_cold["chars"]
+        seg_rate = sum(chars) / 2**20 / law_warm["segment"]
+        rows.append(("Law: segmentation (both sides)", f"{law_warm['segment']:.2f} s",
+                     f"{chars[0] / 1e3:,.0f} + {chars[1] / 1e3:,.0f} K chars -> {units[0]:,} + {units[1]:,} units",
+                     f"{seg_rate:.2f} MB/s"))
+        n = sum(units)
+        rows.append(("Law: embedding, cold (once)", f"{law_cold['embed']:.1f} s",
+                     f"{n:,} units", f"{n / law_cold['embed']:.0f} units/s"))
+        rows.append(("Law: embedding, from the cache", f"{law_warm['embed']:.2f} s",
+                     f"cold {law_cold['embed']:.1f} s", f"{law_warm['embed'] / law_cold['embed']:.3f}x"))
+        rows.append(("Law: alignment after embeddings", f"{law_warm['align']:.2f} s",
+                     f"{law_warm['candidates']:,} candidate pairs, {law_warm['links']:,} links",
+                     f"{law_warm['left_only']:,} / {law_warm['right_only']:,} unmatched"))
+        peak = max(law_cold["peak_rss"], law_warm["peak_rss"])
+        rows.append(("Law: peak RSS (cold run, model loaded)", mb(law_cold["peak_rss"]), "limit 1.5 GB",
+                     "ok" if peak < 1.5 * 2**30 else "OVER"))
+        rows.append(("Law: peak RSS (warm run)", mb(law_warm["peak_rss"]), "limit 1.5 GB",
+                     f"torch imported: {'yes' if law_warm['torch'] else 'no'}"))
+        law_wall, law_report = sbs_align(law, out, law_cache)
+        rows.append(("Law: warm `sbs align --csv` end to end", f"{law_wall:.2f} s", f"`python -c pass` {py_pass:.2f} s",
+                     f"{law_wall / py_pass:.1f}x, peak {mb(law_report['peak_rss'])}"))
+        print(f"  Law longest unit: {law_warm['max_unit']} chars", flush=True)
+    else:
+        print(f"  Law not found under {LAW}: skipped", flush=True)
+
+    print()
+    print("| measurement | value | floor / peer (same run) | ratio |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
