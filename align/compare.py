@@ -70,7 +70,7 @@ class Comparison:
         if self._groups is None:
             from align.groups import build_groups
 
-            self._groups = build_groups(self.documents, {p: self.alignment(*p) for p in self.pairs})
+            self._groups = build_groups(self.documents, {p: self.alignment(*p) for p in self.pairs}, self.scores)
         return self._groups
 
 

@@ -297,7 +297,8 @@ def _nearest_event(toks: list[Token], first: int, end: int) -> tuple[str | None,
     return best[1], best[2]
 
 
-def _comparable(qa: Quantity, qb: Quantity) -> bool:
+def comparable(qa: Quantity, qb: Quantity) -> bool:
+    """Whether two quantities count the same thing for the same event."""
     if qa.thing == "pronoun" or qb.thing == "pronoun":
         return False
     if qa.thing != qb.thing:
@@ -471,7 +472,7 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
     if fa.quantities and fb.quantities:
         for qa in fa.quantities:
             for qb in fb.quantities:
-                if _comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
+                if comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
                     what = "casualties" if "harm" in (qa.event, qb.event) or "death" in (qa.event, qb.event) else "number"
                     found.append(Conflict(qa.start, qa.end, qb.start, qb.end, f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"))
     if fa.whens and fb.whens:

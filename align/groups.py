@@ -1,77 +1,244 @@
 """Cross-source fact groups: the sentences across N articles that report one fact, each fact once.
 
-Links from all pairs form a graph over (document, sentence) nodes. Plain connected components chain unrelated
-facts together through long sentences, so groups grow greedily from the strongest links and a sentence joins a
-group only when it is linked to most of the group's members in other documents.
+Links from all pairs form a graph over (document, sentence) nodes. Connected components would chain unrelated
+facts together through long sentences (A-B on one fact, B-C on another), so groups are built by constrained
+average linkage instead. Support between two sentences is their link score, else their sub-threshold candidate
+score, else 0; two sentences that count the same thing for the same event ("12 civilians were injured", "no
+civilians had been harmed") support each other whatever else they say, since the number is the fact.
+
+1. Links are taken strongest first. A link merges the groups of its two sentences when they cover different
+   articles, the average support over all cross pairs is high enough, and every sentence of the smaller group is
+   supported by a strict majority of the larger one's: one link through a long sentence cannot pull a fact in.
+2. A further sentence of an article already in a group joins it by the same rule (a fact told in two sentences).
+3. An article missing from a group contributes its best-supported sentence by the same rule, from links or
+   sub-threshold candidates; a sentence already in another fact may join a second one when its support is
+   high (a long sentence that reports two facts).
+4. A linked sentence still alone forms a fact with its strongest partner (which then reports two facts).
+5. Every sentence left over is a fact only its own article reports (a group with one source).
+
+The pivot is the article whose version conflicts with the fewest others, then has the most support; its
+sentence labels the group, and every other article's relation (same / partial / conflict) is classified
+against it.
 """
 
 from __future__ import annotations
 
-from align.alignment import Alignment, FactGroup
+from collections.abc import Callable, Mapping
+
+from align.alignment import Alignment, FactGroup, PairScores
+from align.differences import classify
 from align.document import Document
 
-_RANK = {"same": 0, "partial": 1, "conflict": 2}
+#: Average support over cross pairs needed to merge two groups (the link threshold is 0.5 by default).
+MERGE_SUPPORT = 0.4
+#: Support that counts as agreement in the majority rule (a candidate score, below the link threshold).
+WEAK_SUPPORT = 0.3
+#: Average support for a sentence already in another fact to join a second one.
+SECOND_FACT_SUPPORT = 0.5
+#: Support between two sentences that count the same thing for the same event.
+QUANTITY_SUPPORT = 0.6
+#: Sentences with quantities of one kind compared pairwise at most (a book's worth of numbers is skipped).
+QUANTITY_BUCKET = 4000
+
+Node = tuple[int, int]  # (document index, sentence index)
+Members = dict[int, list[int]]
 
 
-def build_groups(documents: list[Document], alignments: dict[tuple[int, int], Alignment]) -> list[FactGroup]:
-    edges: dict[tuple[tuple[int, int], tuple[int, int]], tuple[float, str]] = {}
-    for (a, b), al in alignments.items():
-        for ln in al.links:
-            edges[((a, ln.left), (b, ln.right))] = (ln.score, ln.kind)
-            edges[((b, ln.right), (a, ln.left))] = (ln.score, ln.kind)
-    adj: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for u, v in edges:
-        adj.setdefault(u, set()).add(v)
+class _Support:
+    """Support between two sentences: link score, else candidate score, else shared quantity, else 0."""
 
-    group_of: dict[tuple[int, int], int] = {}
-    groups: list[dict[int, list[int]]] = []
-    for (u, v), (score, _) in sorted(edges.items(), key=lambda kv: -kv[1][0]):
-        gu, gv = group_of.get(u), group_of.get(v)
-        if gu is None and gv is None:
-            gid = len(groups)
-            groups.append({u[0]: [u[1]], v[0]: [v[1]]})
-            group_of[u] = group_of[v] = gid
-        elif gu is not None and gv is None:
-            if _fits(v, groups[gu], adj):
-                groups[gu].setdefault(v[0], []).append(v[1])
-                group_of[v] = gu
-        elif gv is not None and gu is None:
-            if _fits(u, groups[gv], adj):
-                groups[gv].setdefault(u[0], []).append(u[1])
-                group_of[u] = gv
-    out = []
-    for members in groups:
+    def __init__(self, documents, alignments, scores) -> None:
+        self.links: dict[Node, dict[Node, float]] = {}
+        self.edges: list[tuple[float, Node, Node]] = []
+        for (a, b), al in alignments.items():
+            for ln in al.links:
+                u, v = (a, ln.left), (b, ln.right)
+                self.links.setdefault(u, {})[v] = ln.score
+                self.links.setdefault(v, {})[u] = ln.score
+                self.edges.append((ln.score, u, v))
+        self.weak: dict[Node, dict[Node, float]] = {}
+        for (a, b), ps in (scores or {}).items():
+            for (i, j), s in zip(ps.pairs.tolist(), ps.scores.tolist()):
+                self._weak((a, i), (b, j), s)
+        for u, v in _shared_quantities(documents):
+            self._weak(u, v, max(self.weak.get(u, {}).get(v, 0.0), QUANTITY_SUPPORT))
+
+    def _weak(self, u: Node, v: Node, s: float) -> None:
+        self.weak.setdefault(u, {})[v] = s
+        self.weak.setdefault(v, {})[u] = s
+
+    def __call__(self, u: Node, v: Node) -> float:
+        s = self.links.get(u, {}).get(v)
+        return self.weak.get(u, {}).get(v, 0.0) if s is None else s
+
+    def joins(self, small: list[Node], large: list[Node], average: float = MERGE_SUPPORT) -> float | None:
+        """Average support if `small` may join `large` (average high enough, strict majority for each node)."""
+        large_by_doc = [[o for o in large if o[0] != n[0]] for n in small]
+        total, count = 0.0, 0
+        for n, others in zip(small, large_by_doc):
+            if not others:
+                continue
+            sup = [self(n, o) for o in others]
+            if sum(1 for s in sup if s >= WEAK_SUPPORT) * 2 <= len(others):
+                return None
+            total += sum(sup)
+            count += len(sup)
+        if not count or total / count < average:
+            return None
+        return total / count
+
+
+def build_groups(
+    documents: list[Document],
+    alignments: Mapping[tuple[int, int], Alignment],
+    scores: Mapping[tuple[int, int], PairScores] | None = None,
+    singles: bool = True,
+) -> list[FactGroup]:
+    """Fact groups over all documents, ordered by first appearance (article order, then sentence order).
+
+    `alignments` maps (i, j) with i < j to the alignment of document i with j; `scores`, when given, supplies
+    sub-threshold candidate scores as weaker support. With `singles`, sentences no other article reports are
+    groups with one source.
+    """
+    support = _Support(documents, alignments, scores)
+    links = support.links
+
+    # 1. Average-linkage merges along links, strongest first; a group has one sentence per article.
+    group_of: dict[Node, int] = {}
+    groups: dict[int, Members] = {}
+    for node in sorted(links):
+        group_of[node] = len(groups)
+        groups[len(groups)] = {node[0]: [node[1]]}
+    for _, u, v in sorted(support.edges, key=lambda e: (-e[0], e[1], e[2])):
+        gu, gv = group_of[u], group_of[v]
+        if gu == gv or groups[gu].keys() & groups[gv].keys():
+            continue
+        small, large = sorted((gu, gv), key=lambda g: (_size(groups[g]), g))
+        if support.joins(_nodes(groups[small]), _nodes(groups[large])) is None:
+            continue
+        for d, ss in groups.pop(small).items():
+            groups[large][d] = ss
+            for s in ss:
+                group_of[(d, s)] = large
+
+    # 2. A sentence left alone joins a linked group that already has its article, by the same rule.
+    for node in sorted(links):
+        g = group_of[node]
+        if _size(groups[g]) > 1:
+            continue
+        options = []
+        for h in {group_of[o] for o in links[node]} - {g}:
+            if node[0] in groups[h]:
+                avg = support.joins([node], _nodes(groups[h]))
+                if avg is not None:
+                    options.append((avg, -h))
+        if options:
+            h = -max(options)[1]
+            del groups[g]
+            groups[h][node[0]].append(node[1])
+            group_of[node] = h
+
+    # 3. An article missing from a group contributes its best-supported sentence (links or candidates).
+    extra: dict[int, Members] = {}
+    for gid, members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        pivot = min(members, key=lambda d: (-_degree(d, members, adj), d))
-        psent = min(members[pivot])
-        relations = {}
-        for d, sents in members.items():
-            if d == pivot:
-                relations[d] = "same"
+        nodes = _nodes(members)
+        for d in range(len(documents)):
+            if d in members:
                 continue
-            kinds = [edges[((pivot, p), (d, s))][1] for p in members[pivot] for s in sents if ((pivot, p), (d, s)) in edges]
-            relations[d] = max(kinds, key=lambda k: _RANK[k]) if kinds else "partial"
-        first = min((d, min(s)) for d, s in members.items())
-        out.append(FactGroup(
-            id=0,
-            members={d: tuple(sorted(s)) for d, s in sorted(members.items())},
-            relations=relations,
-            pivot=pivot,
-            label=documents[pivot].sentences[psent].text,
-            first=first,
-        ))
-    out.sort(key=lambda g: g.first)
+            cands = sorted({v for n in nodes for near in (support.weak.get(n, {}), links.get(n, {}))
+                            for v in near if v[0] == d})
+            best = None
+            for c in cands:
+                alone = _size(groups[group_of[c]]) == 1 if c in group_of else True
+                avg = support.joins([c], nodes, MERGE_SUPPORT if alone else SECOND_FACT_SUPPORT)
+                if avg is not None and (best is None or avg > best[0]):
+                    best = (avg, c, alone)
+            if best is not None:
+                extra.setdefault(gid, {})[d] = [best[1][1]]
+    for gid, add in extra.items():
+        for d, ss in add.items():
+            node = (d, ss[0])
+            if node in group_of and _size(groups.get(group_of[node], {})) == 1 and group_of[node] != gid:
+                del groups[group_of[node]]
+                group_of[node] = gid
+            groups[gid][d] = ss
+
+    # 4. A linked sentence still alone: a fact it shares with its strongest partner.
+    member_sets = [m for m in groups.values() if len(m) >= 2]
+    grouped = {n for m in member_sets for n in _nodes(m)}
+    for node in sorted(links):
+        if node in grouped:
+            continue
+        partner = max(links[node], key=lambda o: (links[node][o], (-o[0], -o[1])))
+        member_sets.append({node[0]: [node[1]], partner[0]: [partner[1]]})
+        grouped.add(node)
+
+    # 5. The rest is reported by one article only.
+    if singles:
+        member_sets += [{d: [s.index]} for d, doc in enumerate(documents) for s in doc.sentences
+                        if (d, s.index) not in grouped]
+
+    out = [_fact(documents, m, support) for m in member_sets]
+    out.sort(key=lambda g: (g.first, -g.sources))
     return [FactGroup(i + 1, g.members, g.relations, g.pivot, g.label, g.first) for i, g in enumerate(out)]
 
 
-def _fits(node: tuple[int, int], group: dict[int, list[int]], adj: dict) -> bool:
-    others = [(d, s) for d, ss in group.items() if d != node[0] for s in ss]
-    if not others:
-        return False
-    linked = sum(1 for o in others if o in adj.get(node, ()))
-    return linked * 2 >= len(others)
+def _nodes(members: Members) -> list[Node]:
+    return [(d, s) for d, ss in members.items() for s in ss]
 
 
-def _degree(d: int, members: dict[int, list[int]], adj: dict) -> int:
-    return sum(len(adj.get((d, s), set()) & {(e, t) for e, ts in members.items() for t in ts}) for s in members[d])
+def _size(members: Members) -> int:
+    return sum(len(ss) for ss in members.values())
+
+
+def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
+    """Pairs of sentences in different articles with a quantity of the same thing for the same event."""
+    from align.conflicts import comparable, facts
+
+    buckets: dict[tuple[str, str], list[tuple[Node, object]]] = {}
+    for d, doc in enumerate(documents):
+        for s in doc.sentences:
+            for q in facts(s.text).quantities:
+                if q.event and not q.thing.startswith("w:") and q.thing != "pronoun":
+                    buckets.setdefault((q.thing, q.event), []).append(((d, s.index), q))
+    out = set()
+    for items in buckets.values():
+        if len(items) > QUANTITY_BUCKET:
+            continue
+        for x, (u, qu) in enumerate(items):
+            for v, qv in items[x + 1:]:
+                if u[0] != v[0] and comparable(qu, qv):
+                    out.add((u, v) if u < v else (v, u))
+    return sorted(out)
+
+
+def _fact(documents: list[Document], members: Members, support: Callable[[Node, Node], float]) -> FactGroup:
+    members = {d: sorted(set(ss)) for d, ss in sorted(members.items())}
+    nodes = _nodes(members)
+
+    def strength(n: Node) -> float:
+        return sum(support(n, o) for o in nodes if o[0] != n[0])
+
+    def text(n: Node) -> str:
+        return documents[n[0]].sentences[n[1]].text
+
+    first = min((d, ss[0]) for d, ss in members.items())
+    if len(members) == 1:
+        (d, ss), = members.items()
+        return FactGroup(0, {d: tuple(ss)}, {d: "same"}, d, text((d, ss[0])), first)
+    # Each article's main sentence is its best supported one; the pivot's labels the group.
+    main = {d: max(ss, key=lambda s: (strength((d, s)), -s)) for d, ss in members.items()}
+    conflicts = {d: sum(1 for e in members if e != d and classify(text((d, main[d])), text((e, main[e])))[0] == "conflict")
+                 for d in members}
+    pivot = min(members, key=lambda d: (conflicts[d], -strength((d, main[d])), d))
+    label = (pivot, main[pivot])
+    relations = {}
+    for d, ss in members.items():
+        if d == pivot:
+            relations[d] = "same"
+            continue
+        kinds = {classify(text(label), text((d, s)))[0] for s in ss}
+        relations[d] = "conflict" if "conflict" in kinds else "same" if "same" in kinds else "partial"
+    return FactGroup(0, {d: tuple(ss) for d, ss in members.items()}, relations, pivot, text(label), first)
