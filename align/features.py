@@ -7,7 +7,7 @@ few. Each candidate then gets a handful of features, all cheap, all from the emb
              out when it beats what each sentence typically scores, not when both are generic
   gap        how far the pair is below the better of its row's and its column's best
   merge      gain from merging a neighbour: the sentence against the mean of two adjacent sentences on the
-             other side (one sentence that says what two say)
+             other side (one sentence that says what two say, or a paragraph that keeps related facts together)
   lex        rarity-weighted word overlap (names, numbers and rare words count most)
 """
 
@@ -125,9 +125,15 @@ def rowwise_dot(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, chunk: int = 
 
 
 def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarray) -> np.ndarray:
-    """Best gain in cosine from pairing one side with the mean of two adjacent sentences of the other side."""
+    """Gain in cosine from pairing one side with the mean of two adjacent sentences of the other side.
+
+    The gain is over this pair alone, so it is high both when the sentence tells what the two tell (a merge)
+    and when the adjacent sentence is the closer match (news paragraphs keep related facts together). A gain
+    over the better of the two parts alone, the stricter "merge only" reading, was measured too: it scored
+    lower in cross-validation (bench/calibrate.py) and took a negative weight next to this one.
+    """
     n, m = el.shape[0], er.shape[0]
-    best = cos.copy()
+    gain = np.zeros(len(pairs), np.float32)
     for side, length in ((1, m), (0, n)):
         for step in (-1, 1):
             nb = pairs.copy()
@@ -143,8 +149,8 @@ def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarra
                 a, b = el[p[:, 0]], el[q[:, 0]]
             norm = np.sqrt(np.maximum(2.0 + 2.0 * np.einsum("ij,ij->i", a, b), 1e-6))
             merged = (cos[ok] + s_nb) / norm
-            best[ok] = np.maximum(best[ok], merged)
-    return np.maximum(best - cos, 0.0)
+            gain[ok] = np.maximum(gain[ok], merged - cos[ok])
+    return gain
 
 
 def idf_weights(left: Document, right: Document) -> dict[str, float]:

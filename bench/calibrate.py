@@ -194,8 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         if t not in dev:
             cv[t.name] = predict(t, full)
     table(cv, tasks, "Leave-one-pair-out cross-validation (Law: fitted on all four dev folds, never on Law)")
-    table({t.name: predict(t, (PAIR_WEIGHTS, CONTEXT_WEIGHTS)) for t in tasks}, tasks,
-          "Weights currently in align/scoring.py (fitted on all dev folds: optimistic for them)")
+    if len(PAIR_WEIGHTS) == len(FEATURES) + 1:
+        table({t.name: predict(t, (PAIR_WEIGHTS, CONTEXT_WEIGHTS)) for t in tasks}, tasks,
+              "Weights currently in align/scoring.py (fitted on all dev folds: optimistic for them)")
     print("\nFEATURES =", FEATURES)
     print("PAIR_WEIGHTS = np.array([" + ", ".join(f"{x:.3g}" for x in full[0]) + "])")
     print("CONTEXT_WEIGHTS = np.array([" + ", ".join(f"{x:.3g}" for x in full[1]) + "])")
