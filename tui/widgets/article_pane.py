@@ -203,7 +203,8 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         index = round(self.scroll_offset.y) + y
         if index >= len(lay):
             if index == len(lay):
-                end = Text("  ─ end ─", style=base + self._style("end"), end="")
+                end = Text("  ─ end ─", end="")
+                end.stylize_before(base + self._style("end"))  # spans: Text.render ignores Text.style
                 return Strip(end.render(self.app.console), end.cell_len).crop_extend(0, width, base)
             return Strip.blank(width, base)
         line = self._line_text(lay, index)
@@ -244,6 +245,7 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
                 body.stylize(self._style("match"), m.start() - s, m.end() - s)
         for m in UNSAFE.finditer(self.document.text, s, e):
             body.stylize(self._style("marker"), m.start() - s, m.end() - s)
-        gutter = Text(col0, style=gutter_style, end="")
+        gutter = Text(end="")  # styles as spans: a Text's own style would spread over the body appended to it
+        gutter.append(col0, style=gutter_style)
         gutter.append(col1, style=self._style("gutter-conflict") if col1 == CONFLICT_MARK else gutter_style)
         return gutter + body
