@@ -246,3 +246,55 @@ def test_serve_refuses_bad_settings_in_one_line(args, message):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sbs: ") and message in lines[0], r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_exports_land_in_the_server_export_directory_only(tmux, server, user_key, tmp_path):
+    exports = tmp_path / "exports"
+    pane = open_session(tmux, server, user_key)
+    tmux.wait_screen(pane, lambda s: "Aligning" not in s and shows_articles(s), 60, what="the alignment to finish")
+    tmux.keys(pane, "e")
+    tmux.wait_screen(pane, lambda s: "Export the alignment" in s, 15, what="the export dialog")
+    tmux.keys(pane, "Enter")
+    written = wait_until(lambda: [p for p in exports.glob("*.csv")], 20, what="a CSV in the export directory")
+    assert len(written) == 1 and written[0].read_text(encoding="utf-8").count("\n") > 5
+
+    # A name that tries to leave the directory is refused in the dialog; nothing is written outside.
+    tmux.keys(pane, "e")
+    tmux.wait_screen(pane, lambda s: "Export the alignment" in s and "sbs-" in s, 15, what="the export dialog again")
+    tmux.keys(pane, "C-u")
+    tmux.wait_screen(pane, lambda s: "sbs-" not in s, 10, what="the suggested name to be cleared")
+    tmux.type(pane, "../escaped.csv", enter=False)
+    tmux.wait_screen(pane, lambda s: "../escaped.csv" in s, 10, what="the typed name")
+    tmux.keys(pane, "Enter")
+    tmux.wait_screen(pane, lambda s: "only a plain file name" in s, 10, what="the refusal in the dialog")
+    assert not (tmp_path / "escaped.csv").exists() and len(list(exports.glob("*.csv"))) == 1
+    tmux.keys(pane, "Escape")  # (a lone ESC: q sent in the same read would arrive as alt+q)
+    tmux.wait_screen(pane, lambda s: "Export the alignment" not in s, 10, what="the dialog to close")
+    tmux.keys(pane, "q")
+    tmux.wait_prompt(pane)
+
+
+def test_stopping_the_server_ends_sessions_cleanly(tmux, server, user_key):
+    pane = open_session(tmux, server, user_key)
+    (pid,) = session_pids(server, 1)
+    assert server.stop() == 0
+    screen = tmux.wait_prompt(pane)
+    assert "the server is shutting down" in screen, screen
+    assert tmux.terminal_state(pane) == CLEAN_TERMINAL
+    assert not process_alive(pid)
+
+
+def test_connections_still_logging_in_are_bounded_too(start_server, authorized, user_key):
+    import socket
+
+    server = start_server("--authorized-keys", str(authorized), "--max-sessions", "1")  # 2 * 1 + 4 connections
+    idle = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(6)]
+    try:
+        # (polled: the server registers the six raw connections asynchronously)
+        wait_until(lambda: "too many connections" in ssh(server, user_key, command="x").stderr, 20, interval=0.5,
+                   what="a login beyond the connection bound to be refused")
+    finally:
+        for s in idle:
+            s.close()
+    wait_until(lambda: ssh(server, user_key, command="x").returncode == 1, 20, interval=0.5,
+               what="logins to work again once the idle connections closed")

@@ -54,6 +54,8 @@ class Server:
         self.config = config
         self.sessions: set[AppSession] = set()
         self._ids = itertools.count(1)
+        self.connections = 0
+        self.max_connections = 2 * config.max_sessions + 4
         self.acceptor: asyncssh.SSHAcceptor | None = None
 
     def next_id(self) -> int:
@@ -93,6 +95,15 @@ class SbsSSHServer(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
+        self.server.connections += 1
+        if self.server.connections > self.server.max_connections:
+            # Connections still logging in are cheap but not free: bound them too, well above the session cap.
+            self.server.log(f"connection refused: {self.server.connections - 1} already open")
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "too many connections; try again later")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections -= 1
 
     def begin_auth(self, username: str) -> bool:
         cfg = self.server.config
