@@ -39,7 +39,7 @@ THRESHOLD_STEP = 0.05
 SIDES = ("left", "right")
 #: Actions that act on the pair view; a dialog on top switches them off.
 PAIR_ACTIONS = {"next_link", "prev_link", "next_diff", "prev_diff", "next_conflict", "next_only", "switch_pane",
-                "cycle_article", "pick_pair", "search", "threshold", "export", "toggle_theme"}
+                "cycle_article", "pick_pair", "search", "threshold", "export", "toggle_theme", "overview"}
 
 LEGEND = HelpData("In the panes", (
     (CURRENT_FIRST + CURRENT_REST, "the current passage (left) and its counterpart (right), kept level"),
@@ -75,6 +75,8 @@ class SideBySideApp(App[int]):
         Binding("minus", "threshold(-1)", "Threshold -", id="threshold-down", show=False,
                 tooltip="lower the link threshold (more links)"),
         Binding("e", "export", "Export", id="export", tooltip="export the alignment as CSV"),
+        Binding("o", "overview", "Overview", id="overview", show=False,
+                tooltip="all articles: who reports which fact"),
         Binding("t", "toggle_theme", "Theme", id="toggle-theme", show=False, tooltip="light / dark theme"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit"),
@@ -528,6 +530,13 @@ class SideBySideApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        if self._need_alignment():
+            assert self.comparison is not None
+            self.push_screen(OverviewScreen(self.comparison))
 
     def action_help(self) -> None:
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]

@@ -1,0 +1,241 @@
+"""The overview (who reports which fact, where the articles disagree) and the stacked versions of one fact,
+driven by their keys through the real app; snapshots at 80x24, also with NO_COLOR."""
+
+from __future__ import annotations
+
+import csv
+import time
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static
+
+from align.document import document_from_text
+from align.export import GROUP_COLUMNS
+from tests.tui.conftest import aligned
+from tui.screens.fact import FactScreen
+from tui.screens.overview import CELLS, GroupsExportDialog, OverviewScreen, relation, sort_groups
+
+SMALL = (80, 24)
+
+
+async def overview(pilot) -> OverviewScreen:
+    await aligned(pilot)
+    await pilot.press("o")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, OverviewScreen)
+    return screen
+
+
+def table_rows(screen: OverviewScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+
+
+def plain(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_rows_cells_and_summary(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        groups = app.comparison.groups()
+        rows = table_rows(screen)
+        assert len(rows) == len(groups)
+        # Each row: id, label, one glyph per article, matching the group's relations.
+        by_id = {g.id: g for g in groups}
+        for row in rows:
+            g = by_id[int(row[0])]
+            assert row[2:] == [CELLS[relation(g, d)][0] for d in range(3)]
+        # The death toll: 12 in A and C, 30 in B. One row, all three articles, flagged as a conflict.
+        toll = [g for g in groups if any("killed 30 people" in marlow_docs[1].sentences[s].text
+                                         for s in g.members.get(1, ()))]
+        assert len(toll) == 1 and toll[0].sources == 3 and toll[0].has_conflict
+        assert "!" in [CELLS[relation(toll[0], d)][0] for d in range(3)]
+        summary = plain(screen.query_one("#overview-summary", Static))
+        n_all = sum(1 for g in groups if g.sources == 3)
+        n_one = sum(1 for g in groups if g.sources == 1)
+        n_conf = sum(1 for g in groups if g.has_conflict)
+        assert f"{len(groups)} facts" in summary
+        assert f"in all 3: {n_all}" in summary and f"in one only: {n_one}" in summary
+        assert f"conflicts: {n_conf}" in summary and n_conf >= 1
+
+
+async def test_sorting_keys(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        groups = app.comparison.groups()
+        for key, by in (("c", "conflicts"), ("f", "first"), ("s", "sources")):
+            await pilot.press(key)
+            assert [int(r[0]) for r in table_rows(screen)] == [g.id for g in sort_groups(groups, by)]
+        await pilot.press("c")
+        assert screen.rows[0].has_conflict
+        await pilot.press("s")
+        sources = [g.sources for g in screen.rows]
+        assert sources == sorted(sources, reverse=True)
+
+
+async def test_only_here_cycles_through_the_articles(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        everything = len(table_rows(screen))
+        groups = app.comparison.groups()
+        seen = 0
+        for d in range(3):
+            await pilot.press("u")
+            assert screen.only == d
+            expected = [g for g in groups if g.sources == 1 and d in g.members]
+            assert {g.id for g in screen.rows} == {g.id for g in expected}
+            assert len(table_rows(screen)) == len(expected)
+            assert f"only in {d + 1}" in plain(screen.query_one("#overview-summary", Static))
+            seen += len(expected)
+        assert seen > 0  # "Residents said the warning came too late." is only in A
+        await pilot.press("u")
+        assert screen.only is None and len(table_rows(screen)) == everything
+
+
+async def test_fact_versions_and_the_jump_into_the_pair_view(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await overview(pilot)
+        await pilot.press("c")  # conflicts first: the death toll
+        group = screen.rows[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        fact = app.screen
+        assert isinstance(fact, FactScreen) and fact.group is group
+        olist = fact.query_one(OptionList)
+        assert olist.option_count == 3
+        assert fact.order[0] == group.pivot
+        prompts = [str(olist.get_option_at_index(i).prompt) for i in range(3)]
+        assert "label's version" in prompts[0]
+        conflicted = [d for d in group.members if group.relations[d] == "conflict"]
+        assert conflicted
+        text = prompts[fact.order.index(conflicted[0])]
+        assert "CONFLICT" in text and "casualties:" in text and "killed 30 people" in text + prompts[0]
+        # Open that version in the pair view: the pivot on the left, the conflicting article on the right.
+        olist.highlighted = fact.order.index(conflicted[0])
+        await pilot.press("g")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert (app.left_index, app.right_index) == (group.pivot, conflicted[0])
+        assert app.side == "right" and app.sentence == group.members[conflicted[0]][0]
+        assert app.link is not None and app.link.kind == "conflict"
+
+
+async def test_back_keys(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await overview(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, FactScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("escape")
+        assert len(app.screen_stack) == 1
+        # j/k in the pair view still work after the overview closed.
+        before = app.link
+        await pilot.press("j")
+        assert app.link != before or app.link is None
+
+
+async def test_export_groups_csv(make_app, marlow_docs, tmp_path, monkeypatch):
+    monkeypatch.setenv("SBS_EXPORT_DIR", str(tmp_path))
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, GroupsExportDialog)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.last_export == str(tmp_path / "sbs-groups.csv")
+    with open(tmp_path / "sbs-groups.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == GROUP_COLUMNS
+    groups = app.comparison.groups()
+    assert {int(r["group"]) for r in rows} == {g.id for g in groups}
+    assert {r["relation"] for r in rows} <= {"same", "partial", "conflict", "silent"}
+    assert not list(tmp_path.glob(".sbs-*"))  # the atomic write left no temporary file
+
+
+async def test_export_refuses_a_folder_name_in_a_served_session(make_app, marlow_docs, tmp_path, monkeypatch):
+    monkeypatch.setenv("SBS_EXPORT_DIR", str(tmp_path))
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await overview(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#groups-export-path")
+        field.value = "../escape.csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GroupsExportDialog)
+        assert "plain file name" in str(app.screen.query_one("#groups-export-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+    assert not any(tmp_path.iterdir())
+
+
+async def test_article_text_is_data_not_markup(make_app):
+    hostile = ["[bold red]Breaking[/] \x1b[31mnews\x1b[0m: the dam held.", "Officials say the dam held on Sunday."]
+    docs = [document_from_text(f"h{i}.txt", t) for i, t in enumerate(hostile)]
+    app = make_app(docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        labels = [r[1] for r in table_rows(screen)]
+        joined = " ".join(labels)
+        assert "[bold red]" in joined and "Breaking[/]" in joined and "\x1b" not in joined and "␛[31m" in joined
+
+
+async def test_ten_articles_stay_responsive(make_app, seed_docs):
+    # Ten articles: the five seeds and five more made of their sentences in another order.
+    docs = list(seed_docs)
+    for k, d in enumerate(seed_docs):
+        texts = [s.text for s in d.sentences]
+        docs.append(document_from_text(f"re-{k}.txt", " ".join(texts[1::2] + texts[::2])))
+    app = make_app(docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        table = screen.query_one(DataTable)
+        assert len(table.columns) == 2 + 10
+        assert table.row_count == len(app.comparison.groups()) > 50
+        t0 = time.perf_counter()
+        for key in ("s", "c", "f", "u", "u", "u"):
+            await pilot.press(key)
+        await pilot.press(*(["j"] * 30), "enter")
+        await pilot.pause()
+        elapsed = time.perf_counter() - t0
+        assert isinstance(app.screen, FactScreen)
+        # Generous: only a blow-up (e.g. recomputing groups per key) fails; the figure itself is for the report.
+        assert elapsed < 20
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["color", "no-color"])
+def test_overview_snapshot(snap_compare, make_app, marlow_docs, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot):
+        await overview(pilot)
+        await pilot.press("c")
+
+    assert snap_compare(make_app(marlow_docs), run_before=run_before, terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["color", "no-color"])
+def test_fact_snapshot(snap_compare, make_app, marlow_docs, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot):
+        await overview(pilot)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(marlow_docs), run_before=run_before, terminal_size=SMALL)

@@ -1,0 +1,158 @@
+"""One fact, every article's version stacked: word differences against the label's article and conflict marks.
+
+The label's article (the group's pivot) comes first; each other version shows the words that differ from it
+underlined and the words of a conflict reversed, with the reason. Silent articles are listed as such. Enter (or
+g) on a version opens the pair view at that sentence: the pivot on the left, that article on the right.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from align.alignment import FactGroup
+from align.compare import Comparison
+from align.conflicts import find_conflicts
+from align.differences import word_diff
+from tui.screens.overview import CELLS, relation
+from tui.text_safety import safe_line, sanitize
+
+RELATION_WORDS = {"pivot": "label's version", "same": "same", "partial": "partial", "conflict": "CONFLICT",
+                  "silent": "silent", "only": "only here"}
+
+
+def version_text(comparison: Comparison, group: FactGroup, doc: int) -> Text:
+    """Article `doc`'s version of the fact: its sentences, with differences from the pivot's sentence marked."""
+    documents = comparison.documents
+    pivot_text = group.label
+    out = Text(end="")
+    for k, s in enumerate(group.members.get(doc, ())):
+        text = documents[doc].sentences[s].text
+        shown = Text(sanitize(text), end="")  # one character for one character: the offsets still hold
+        if doc != group.pivot:
+            for span in word_diff(pivot_text, text).right:
+                if span.op != "equal":
+                    shown.stylize("bold underline", span.start, span.end)
+            for c in find_conflicts(pivot_text, text):
+                shown.stylize("bold reverse", c.right_start, c.right_end)
+        if k:
+            out.append("  ")
+        out.append_text(shown)
+    return out
+
+
+def conflict_reasons(group: FactGroup, comparison: Comparison, doc: int) -> list[str]:
+    texts = [comparison.documents[doc].sentences[s].text for s in group.members.get(doc, ())]
+    return [c.reason for t in texts for c in find_conflicts(group.label, t)]
+
+
+class FactScreen(Screen[None]):
+    DEFAULT_CSS = """
+    FactScreen { layout: vertical; }
+    FactScreen #fact-title { height: auto; max-height: 3; padding: 0 1; }
+    FactScreen #fact-versions { height: 1fr; }
+    FactScreen #fact-hint { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("g", "open_in_pair_view", "Open in pair view", id="fact-open"),
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("escape,q", "close", "Back", id="fact-close", tooltip="back to the overview"),
+    ]
+
+    def __init__(self, comparison: Comparison, group: FactGroup) -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.group = group
+        docs = range(len(comparison.documents))
+        # The label's article first, then the others that carry the fact, then the silent ones.
+        self.order = [group.pivot] + [d for d in docs if d in group.members and d != group.pivot] + \
+                     [d for d in docs if d not in group.members]
+
+    def compose(self) -> ComposeResult:
+        g = self.group
+        title = Text(no_wrap=False, end="")
+        title.append(f"Fact {g.id}", style="bold")
+        title.append(f" · reported by {g.sources} of {len(self.comparison.documents)} articles")
+        if g.has_conflict:
+            title.append(" · ")
+            title.append("! conflict", style="bold reverse")
+        yield Static(title, id="fact-title")
+        options = [Option(self._prompt(d), id=f"doc{d}", disabled=d not in g.members) for d in self.order]
+        yield OptionList(*options, id="fact-versions")
+        hint = Text("underlined: differs from the label's version · reversed: the conflicting words · "
+                    "enter/g: open in the pair view · esc: back", no_wrap=True, overflow="ellipsis", end="")
+        yield Static(hint, id="fact-hint")
+        yield Footer(compact=True)
+
+    def _prompt(self, doc: int) -> Text:
+        g = self.group
+        rel = relation(g, doc)
+        glyph, style = CELLS[rel]
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(glyph, style=style)
+        head.append(f" {doc + 1} ", style="bold")
+        head.append(safe_line(self.comparison.documents[doc].name, 40))
+        head.append(f"  {RELATION_WORDS[rel]}", style="bold" if rel == "conflict" else "dim")
+        if doc not in g.members:
+            return head
+        lines = [head]
+        if rel == "conflict":
+            for reason in conflict_reasons(g, self.comparison, doc):
+                lines.append(Text("  ! " + safe_line(reason), style="bold", no_wrap=True, overflow="ellipsis", end=""))
+        body = Text("  ", end="")
+        body.append_text(version_text(self.comparison, g, doc))
+        lines.append(body)
+        return Text("\n", end="").join(lines)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_in_pair_view()
+
+    def action_cursor(self, step: int) -> None:
+        olist = self.query_one(OptionList)
+        olist.action_cursor_down() if step > 0 else olist.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_open_in_pair_view(self) -> None:
+        olist = self.query_one(OptionList)
+        if olist.highlighted is None:
+            return
+        doc = self.order[olist.highlighted]
+        if doc not in self.group.members:
+            return
+        open_in_pair_view(self.app, self.group, doc)
+
+
+def open_in_pair_view(app, group: FactGroup, doc: int) -> None:
+    """Close the overview screens and show `doc`'s sentence of the fact in the pair view, next to the pivot's
+    (or, for the pivot itself, next to another article that carries the fact)."""
+    pivot = group.pivot
+    partner = next((d for d in sorted(group.members) if d != doc), None)
+    if doc == pivot:
+        if partner is None:  # a fact only this article has: next to any other article
+            partner = 1 if doc == 0 else 0
+        left, right, side = pivot, partner, "left"
+    else:
+        left, right, side = pivot, doc, "right"
+    sentence = group.members[doc][0]
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+    if not hasattr(app, "show_pair"):
+        app.notify("The pair view is not available here.", timeout=3)
+        return
+    app.show_pair(left, right)
+    if app.side != side:
+        app.side = side
+        app.pane(side).focus()
+    app.select(sentence)

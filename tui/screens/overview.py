@@ -1,0 +1,344 @@
+"""Across all sources: one row per fact, one column per article, and who reports what.
+
+Built on the aligner's cross-source groups (align.groups via Comparison.groups()). Each cell says whether that
+article reports the fact as the label's article does (=), reports part of it (≈), contradicts it (!), or is
+silent (·); the label's own article is ◆ and a fact only one article has is +. Glyphs carry the meaning, colour
+only repeats it, so the grid reads with NO_COLOR. A DataTable draws only the visible rows, so ten articles with
+hundreds of facts stay responsive; the groups are computed in a worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from align.alignment import FactGroup
+from align.compare import Comparison
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.export_dialog import EXPORT_DIR_ENV, resolve_export_path
+from tui.text_safety import safe_line
+from tui.widgets.toggle_line import ToggleLine
+
+#: Cell glyph and style for each relation to the label's article.
+CELLS = {
+    "pivot": ("◆", "bold"),
+    "same": ("=", "green"),
+    "partial": ("≈", "yellow"),
+    "conflict": ("!", "bold reverse red"),
+    "silent": ("·", "dim"),
+    "only": ("+", "bold cyan"),
+}
+LEGEND = (("◆", "label's article"), ("=", "same"), ("≈", "partial"), ("!", "conflict"), ("·", "silent"),
+          ("+", "only here"))
+SORTS = {"sources": "most sources", "first": "first appearance", "conflicts": "conflicts first"}
+
+
+def relation(group: FactGroup, doc: int) -> str:
+    """What the overview shows for article `doc` in this row."""
+    if doc not in group.members:
+        return "silent"
+    if group.sources == 1:
+        return "only"
+    if doc == group.pivot:
+        return "pivot"
+    return group.relations[doc]
+
+
+def sort_groups(groups: list[FactGroup], by: str) -> list[FactGroup]:
+    if by == "first":
+        return sorted(groups, key=lambda g: g.first)
+    if by == "conflicts":
+        return sorted(groups, key=lambda g: (not g.has_conflict, -g.sources, g.first))
+    return sorted(groups, key=lambda g: (-g.sources, not g.has_conflict, g.first))
+
+
+def summary(groups: list[FactGroup], n_docs: int) -> tuple[int, int, int]:
+    """(facts all articles report, facts only one reports, facts with a conflict)."""
+    return (sum(1 for g in groups if g.sources == n_docs), sum(1 for g in groups if g.sources == 1),
+            sum(1 for g in groups if g.has_conflict))
+
+
+def only_here(groups: list[FactGroup], doc: int) -> list[FactGroup]:
+    """The facts article `doc` alone reports."""
+    return [g for g in groups if g.sources == 1 and doc in g.members]
+
+
+class OverviewScreen(Screen[None]):
+    """Who reports what, and where the sources disagree."""
+
+    DEFAULT_CSS = """
+    OverviewScreen { layout: vertical; }
+    OverviewScreen #overview-summary { height: 1; padding: 0 1; }
+    OverviewScreen #overview-articles { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    OverviewScreen #overview-table { height: 1fr; }
+    OverviewScreen #overview-legend { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open_fact", "Versions", id="overview-open", show=False),
+        Binding("s", "sort('sources')", "By sources", id="overview-sort-sources"),
+        Binding("f", "sort('first')", "By first", id="overview-sort-first"),
+        Binding("c", "sort('conflicts')", "Conflicts first", id="overview-sort-conflicts"),
+        Binding("u", "only_here", "Only here", id="overview-only-here",
+                tooltip="cycle: the facts only article 1, 2, ... reports; then all facts again"),
+        Binding("e", "export", "Export", id="overview-export", tooltip="export the fact groups as CSV"),
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("escape,q,o", "close", "Back", id="overview-close", tooltip="back to the pair view"),
+    ]
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.documents = comparison.documents
+        self.groups: list[FactGroup] | None = None
+        self.sort_by = "sources"
+        self.only: int | None = None  # show only the facts this article alone reports
+        self.rows: list[FactGroup] = []  # in table order
+        self.last_export: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Grouping facts across the articles…", end=""), id="overview-summary")
+        yield Static(self._articles_line(), id="overview-articles")
+        table: DataTable = DataTable(id="overview-table", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static(self._legend(), id="overview-legend")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.compute_groups()
+
+    @work(thread=True, exclusive=True, group="overview")
+    def compute_groups(self) -> None:
+        groups = self.comparison.groups()
+        try:
+            self.app.call_from_thread(self._groups_ready, groups)
+        except RuntimeError:  # the app has exited
+            pass
+
+    def _groups_ready(self, groups: list[FactGroup]) -> None:
+        self.groups = groups
+        self.refresh_table()
+
+    # -- drawing ------------------------------------------------------------------------------------------------
+
+    def _articles_line(self) -> Text:
+        line = Text(end="", overflow="ellipsis")
+        for d, doc in enumerate(self.documents):
+            if d:
+                line.append("  ")
+            line.append(f"{d + 1}", style="bold")
+            line.append(" " + safe_line(doc.name, 24))
+        return line
+
+    @staticmethod
+    def _legend() -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for glyph, meaning in LEGEND:
+            line.append(glyph, style=CELLS[{"◆": "pivot", "=": "same", "≈": "partial", "!": "conflict", "·": "silent",
+                                            "+": "only"}[glyph]][1])
+            line.append(f" {meaning}  ")
+        line.append("enter: versions", style="dim")
+        return line
+
+    def _visible(self) -> list[FactGroup]:
+        assert self.groups is not None
+        groups = only_here(self.groups, self.only) if self.only is not None else self.groups
+        return sort_groups(groups, self.sort_by)
+
+    def _summary_text(self) -> Text:
+        assert self.groups is not None
+        n = len(self.documents)
+        in_all, in_one, conflicts = summary(self.groups, n)
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(f"{len(self.groups)} facts", style="bold")
+        line.append(f" · in all {n}: {in_all} · in one only: {in_one} · ")
+        line.append(f"conflicts: {conflicts}", style="bold" if conflicts else "")
+        if self.only is not None:
+            line.append(f" · only in {self.only + 1} ", style="bold reverse")
+            line.append(f" {safe_line(self.documents[self.only].name, 30)}: {len(self.rows)}")
+        else:
+            line.append(f" · sorted by {SORTS[self.sort_by]}", style="dim")
+        return line
+
+    def refresh_table(self, keep: int | None = None) -> None:
+        """Fill the table for the current sort and filter; keep the cursor on group id `keep` if shown."""
+        if self.groups is None:
+            return
+        table = self.query_one(DataTable)
+        if keep is None and self.rows and table.cursor_row < len(self.rows):
+            keep = self.rows[table.cursor_row].id
+        self.rows = self._visible()
+        n = len(self.documents)
+        id_width = max(2, len(str(len(self.groups))))
+        cell_width = max(1, len(str(n)))
+        # Each column has one cell of padding either side; the label takes what is left of the screen.
+        fixed = (id_width + 2) + n * (cell_width + 2) + 2 + 2
+        label_width = max(12, (self.size.width or self.app.size.width) - fixed)
+        table.clear(columns=True)
+        table.add_column(Text("#", style="bold"), width=id_width, key="id")
+        table.add_column(Text("fact", style="bold"), width=label_width, key="label")
+        for d in range(n):
+            table.add_column(Text(str(d + 1), style="bold", justify="center"), width=cell_width, key=f"doc{d}")
+        for g in self.rows:
+            cells: list[Text] = [Text(str(g.id), style="dim", justify="right")]
+            cells.append(Text(safe_line(g.label, 400), no_wrap=True, overflow="ellipsis"))
+            for d in range(n):
+                glyph, style = CELLS[relation(g, d)]
+                cells.append(Text(glyph, style=style, justify="center"))
+            table.add_row(*cells, key=str(g.id))
+        if keep is not None:
+            ids = [g.id for g in self.rows]
+            if keep in ids:
+                table.move_cursor(row=ids.index(keep))
+        self.query_one("#overview-summary", Static).update(self._summary_text())
+
+    def on_resize(self) -> None:
+        self.refresh_table()
+
+    # -- actions ------------------------------------------------------------------------------------------------
+
+    def current_group(self) -> FactGroup | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not (0 <= table.cursor_row < len(self.rows)):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_fact()
+
+    def action_open_fact(self) -> None:
+        from tui.screens.fact import FactScreen
+
+        group = self.current_group()
+        if group is not None:
+            self.app.push_screen(FactScreen(self.comparison, group))
+
+    def action_sort(self, by: str) -> None:
+        self.sort_by = by
+        self.refresh_table()
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_only_here(self) -> None:
+        if self.groups is None:
+            return
+        self.only = 0 if self.only is None else (self.only + 1 if self.only + 1 < len(self.documents) else None)
+        self.refresh_table()
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    # -- export -------------------------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        if self.groups is None:
+            self.notify("Still grouping the facts.", timeout=2)
+            return
+        export_dir = os.environ.get(EXPORT_DIR_ENV)
+        self.app.push_screen(GroupsExportDialog(_unused_name("sbs-groups", export_dir or os.getcwd()), export_dir),
+                             self._export_chosen)
+
+    def _export_chosen(self, request: tuple[str, bool] | None) -> None:
+        if request is None:
+            return
+        path, raw = request
+        if os.path.exists(path):
+            question = f"{safe_line(path, 100)} exists. Overwrite it?"
+            self.app.push_screen(ConfirmScreen(question), lambda yes: self.write_export(path, raw) if yes else None)
+        else:
+            self.write_export(path, raw)
+
+    @work(thread=True, exclusive=True, group="overview-export")
+    def write_export(self, path: str, raw: bool) -> None:
+        from align.export import ExportError, write_groups_csv
+
+        try:
+            rows = write_groups_csv(self.comparison, path, raw=raw)  # atomic: a temporary file, then a rename
+        except ExportError as exc:
+            self.app.call_from_thread(self.notify, safe_line(str(exc)), title="Export failed", severity="error",
+                                      markup=False, timeout=10)
+            return
+        self.last_export = path
+        self.app.call_from_thread(self.notify, f"Wrote {rows} rows to {safe_line(path)}", title="Exported",
+                                  markup=False, timeout=6)
+
+
+def _unused_name(stem: str, directory: str) -> str:
+    name, n = f"{stem}.csv", 2
+    while os.path.exists(os.path.join(directory, name)):
+        name, n = f"{stem}-{n}.csv", n + 1
+    return name
+
+
+class GroupsExportDialog(ModalScreen[tuple[str, bool] | None]):
+    """Where to write the fact groups CSV (one row per fact per article); returns (path, raw)."""
+
+    DEFAULT_CSS = """
+    GroupsExportDialog { align: center middle; }
+    GroupsExportDialog #groups-export-body {
+        width: 70; max-width: 100%; height: auto; border: round $accent; padding: 0 1; background: $surface;
+    }
+    GroupsExportDialog #groups-export-buttons { height: auto; align-horizontal: right; }
+    GroupsExportDialog #groups-export-error { color: $text-error; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel export", id="cancel-groups-export")]
+
+    def __init__(self, suggested: str, export_dir: str | None) -> None:
+        super().__init__()
+        self.suggested = suggested
+        self.export_dir = export_dir
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="groups-export-body") as body:
+            body.border_title = "Export the fact groups as CSV"
+            body.border_subtitle = "enter exports · esc cancels"
+            if self.export_dir is not None:
+                yield Label(Text(f"File name (saved in {safe_line(self.export_dir, 50)}):"))
+            else:
+                yield Label(Text("File (relative to the current folder):"))
+            yield Input(value=self.suggested, id="groups-export-path")
+            yield Label("", id="groups-export-error")
+            yield ToggleLine("raw: no ' before cells starting with = + - @", id="groups-export-raw")
+            with Horizontal(id="groups-export-buttons"):
+                yield Button("Export", id="groups-export", variant="primary", compact=True)
+                yield Button("Cancel", id="groups-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "groups-export":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        try:
+            path = resolve_export_path(self.query_one(Input).value, self.export_dir)
+        except ValueError as exc:
+            self.query_one("#groups-export-error", Label).update(Text(str(exc)))
+            return
+        self.dismiss((path, self.query_one(ToggleLine).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
