@@ -56,7 +56,10 @@ def app_parser() -> argparse.ArgumentParser:
 
 
 def align_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sbs align", description="Align two or more articles and write the result.")
+    p = argparse.ArgumentParser(
+        prog="sbs align", description="Align two or more articles and write the result.",
+        epilog="If any FILE cannot be used (missing, unreadable, binary, not UTF-8/UTF-16, empty), nothing is "
+               "written: one line names the file and the reason, and the exit status is 1.")
     p.add_argument("files", nargs="+", metavar="FILE", help="articles (at least two; a directory; - for stdin)")
     p.add_argument("--csv", metavar="OUT", help="write the alignment CSV to OUT (- for standard output)")
     p.add_argument("--json", metavar="OUT", help="write the alignment and fact groups as JSON")
@@ -175,10 +178,9 @@ def run_app(args: argparse.Namespace) -> int:
     docs = load_documents(paths)
     if len(docs) < 2:
         raise CliError(f"sidebyside compares at least two articles, got {len(docs)}")
-    from align.embed import make_embedder, resolve_model
+    from align.embed import make_embedder
 
-    if args.model != "hashing":
-        resolve_model(args.model)  # a missing model is a one-line error before the screen opens
+    # Resolves the model (without importing torch): a missing model is one line before the screen opens.
     embedder = make_embedder(args.model, use_cache=not args.no_cache)
     from tui.app import SideBySideApp
 
