@@ -7,8 +7,8 @@ score, else 0; two sentences that count the same thing for the same event ("12 c
 civilians had been harmed") support each other whatever else they say, since the number is the fact.
 
 1. Links are taken strongest first. A link merges the groups of its two sentences when they cover different
-   articles, the average support over all cross pairs is high enough, and every sentence of the smaller group is
-   supported by a strict majority of the larger one's: one link through a long sentence cannot pull a fact in.
+   articles, and every sentence of the smaller group is supported by a strict majority of the larger group's
+   articles, with a high enough average: one link through a long sentence cannot pull a fact in.
 2. A further sentence of an article already in a group joins it by the same rule (a fact told in two sentences).
 3. An article missing from a group contributes its best-supported sentence by the same rule, from links or
    sub-threshold candidates; a sentence already in another fact may join a second one when its support is
@@ -29,14 +29,19 @@ from align.alignment import Alignment, FactGroup, PairScores
 from align.differences import classify
 from align.document import Document
 
-#: Average support over cross pairs needed to merge two groups (the link threshold is 0.5 by default).
-MERGE_SUPPORT = 0.4
+# Support levels, as multiples of the link threshold (scores are calibrated around it; a reader who lowers the
+# threshold in the app asks for looser groups too).
+#: Average support over cross articles needed to merge two groups.
+MERGE_SUPPORT = 1.0
 #: Support that counts as agreement in the majority rule (a candidate score, below the link threshold).
-WEAK_SUPPORT = 0.3
+WEAK_SUPPORT = 0.75
+#: Average support for a sentence without a group to complete a group that misses its article (step 3): the
+#: majority rule already asks most of the group's articles to support it.
+ATTACH_SUPPORT = 0.75
 #: Average support for a sentence already in another fact to join a second one.
-SECOND_FACT_SUPPORT = 0.5
+SECOND_FACT_SUPPORT = 1.25
 #: Support between two sentences that count the same thing for the same event.
-QUANTITY_SUPPORT = 0.6
+QUANTITY_SUPPORT = 1.5
 #: Sentences with quantities of one kind compared pairwise at most (a book's worth of numbers is skipped).
 QUANTITY_BUCKET = 4000
 
@@ -48,6 +53,8 @@ class _Support:
     """Support between two sentences: link score, else candidate score, else shared quantity, else 0."""
 
     def __init__(self, documents, alignments, scores) -> None:
+        thresholds = {al.threshold for al in alignments.values()}
+        self.threshold = min(thresholds) if thresholds else 0.5
         self.links: dict[Node, dict[Node, float]] = {}
         self.edges: list[tuple[float, Node, Node]] = []
         for (a, b), al in alignments.items():
@@ -61,29 +68,36 @@ class _Support:
             for (i, j), s in zip(ps.pairs.tolist(), ps.scores.tolist()):
                 self._weak((a, i), (b, j), s)
         for u, v in _shared_quantities(documents):
-            self._weak(u, v, max(self.weak.get(u, {}).get(v, 0.0), QUANTITY_SUPPORT))
+            self._weak(u, v, max(self.weak.get(u, {}).get(v, 0.0), min(0.95, self.level(QUANTITY_SUPPORT))))
 
     def _weak(self, u: Node, v: Node, s: float) -> None:
         self.weak.setdefault(u, {})[v] = s
         self.weak.setdefault(v, {})[u] = s
+
+    def level(self, multiple: float) -> float:
+        return multiple * self.threshold
 
     def __call__(self, u: Node, v: Node) -> float:
         s = self.links.get(u, {}).get(v)
         return self.weak.get(u, {}).get(v, 0.0) if s is None else s
 
     def joins(self, small: list[Node], large: list[Node], average: float = MERGE_SUPPORT) -> float | None:
-        """Average support if `small` may join `large` (average high enough, strict majority for each node)."""
-        large_by_doc = [[o for o in large if o[0] != n[0]] for n in small]
+        """Average support if `small` may join `large`: each sentence of `small` must be supported by a strict
+        majority of the other articles in `large` (an article's support is its best sentence's), and the
+        average over those articles must reach `average` (a multiple of the link threshold)."""
+        by_doc: dict[int, list[Node]] = {}
+        for o in large:
+            by_doc.setdefault(o[0], []).append(o)
         total, count = 0.0, 0
-        for n, others in zip(small, large_by_doc):
-            if not others:
+        for n in small:
+            sup = [max(self(n, o) for o in nodes) for d, nodes in by_doc.items() if d != n[0]]
+            if not sup:
                 continue
-            sup = [self(n, o) for o in others]
-            if sum(1 for s in sup if s >= WEAK_SUPPORT) * 2 <= len(others):
+            if sum(1 for s in sup if s >= self.level(WEAK_SUPPORT)) * 2 <= len(sup):
                 return None
             total += sum(sup)
             count += len(sup)
-        if not count or total / count < average:
+        if not count or total / count < self.level(average) - 1e-9:
             return None
         return total / count
 
@@ -152,7 +166,7 @@ def build_groups(
             best = None
             for c in cands:
                 alone = _size(groups[group_of[c]]) == 1 if c in group_of else True
-                avg = support.joins([c], nodes, MERGE_SUPPORT if alone else SECOND_FACT_SUPPORT)
+                avg = support.joins([c], nodes, ATTACH_SUPPORT if alone else SECOND_FACT_SUPPORT)
                 if avg is not None and (best is None or avg > best[0]):
                     best = (avg, c, alone)
             if best is not None:
