@@ -51,13 +51,21 @@ def _tokens(text: str) -> tuple[Token, ...]:
     out = []
     prev_end = 0
     brk_chars = _CLAUSE_BREAK
+    new = tuple.__new__  # a NamedTuple without the keyword handling of Token(...)
     for m in _TOKEN.finditer(text):
         start, end = m.span()
         word = m.group()
-        key = word.lower().replace("’", "'")
+        key = word.lower()
+        if "’" in key:
+            key = key.replace("’", "'")
+        if key[0].isdigit():
+            stem = key
+        else:  # _stem, inlined: tokenizing is most of the cost of a sentence seen for the first time
+            stem = key[:-1] if len(key) > 3 and key[-1] == "s" and key[-2] != "s" else key
+            stem = stem[:5]
         gap = text[prev_end:start]
-        brk = bool(out) and gap != " " and not brk_chars.isdisjoint(gap)
-        out.append(Token(start, end, key, _stem(key), brk, word[0].isupper()))
+        brk = gap != " " and bool(out) and not brk_chars.isdisjoint(gap)
+        out.append(new(Token, (start, end, key, stem, brk, word[0].isupper())))
         prev_end = end
     return tuple(out)
 
@@ -431,51 +439,96 @@ def _negations(toks: list[Token]) -> tuple[list[Negated], frozenset[int]]:
 # ---------------------------------------------------------------------------------------------------- facts
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What one sentence states that can conflict."""
+def _words(words) -> str:
+    return r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
 
-    quantities: tuple[Quantity, ...]
-    whens: tuple[When, ...]
-    negated: tuple[Negated, ...]
-    text: str
-    covered: frozenset[int]  # tokens under a negation
+
+#: Cheap per-sentence tests (one regex each on the lower-cased text): only a pair where both sides may hold a
+#: quantity, or both a day or date, or one a negation, pays for tokenizing and parsing.
+_MAY_COUNT = re.compile(r"\d|" + _words(list(_UNITS) + list(_VAGUE) + ["no", "none"]))
+_MAY_DATE = re.compile(_words(_DAYS + _MONTHS))
+_MAY_NEGATE = re.compile(_words(["not", "never", "nor", "neither", "no", "none"]) + r"|n['’]t\b")
+
+
+class Facts:
+    """What one sentence states that can conflict, each part parsed on first use."""
+
+    def __init__(self, text: str) -> None:
+        low = text.lower()
+        self.text = text
+        self.may_count = bool(_MAY_COUNT.search(low))
+        self.may_date = bool(_MAY_DATE.search(low))
+        self.may_negate = bool(_MAY_NEGATE.search(low))
+        self._quantities: tuple[Quantity, ...] | None = None
+        self._whens: tuple[When, ...] | None = None
+        self._negations: tuple[tuple[Negated, ...], frozenset[int]] | None = None
+
+    @property
+    def quantities(self) -> tuple[Quantity, ...]:
+        if self._quantities is None:
+            self._quantities = tuple(_quantities(self.text, _tokens(self.text))) if self.may_count else ()
+        return self._quantities
+
+    @property
+    def whens(self) -> tuple[When, ...]:
+        if self._whens is None:
+            self._whens = tuple(_whens(_tokens(self.text))) if self.may_date else ()
+        return self._whens
+
+    def _negation_parts(self) -> tuple[tuple[Negated, ...], frozenset[int]]:
+        if self._negations is None:
+            if self.may_negate:
+                negated, covered = _negations(_tokens(self.text))
+                self._negations = (tuple(negated), covered)
+            else:
+                self._negations = ((), frozenset())
+        return self._negations
+
+    @property
+    def negated(self) -> tuple[Negated, ...]:
+        return self._negation_parts()[0]
+
+    @property
+    def covered(self) -> frozenset[int]:
+        """Indices of the tokens under a negation."""
+        return self._negation_parts()[1]
 
     def plain(self, lemma: str) -> list[tuple[int, int, frozenset[str]]]:
         """Occurrences of a word not under negation: (start, end, content stems of its clause)."""
+        index = _lemma_index(self.text).get(lemma)
+        if not index:
+            return []
         toks = _tokens(self.text)
-        return [(t.start, t.end, _context(toks, k, k + 1)) for k, t in enumerate(toks)
-                if k not in self.covered and _lemma(t.key) == lemma]
+        covered = self.covered
+        return [(toks[k].start, toks[k].end, _context(toks, k, k + 1)) for k in index if k not in covered]
 
 
-#: Anything that might be a number, a day, a date or a negation; most sentences have none, and skip the rest.
-_TRIGGER = re.compile(
-    r"\d|\b(?:" + "|".join(sorted(list(_UNITS) + list(_VAGUE) + list(_DAYS) + list(_MONTHS)
-                                    + ["no", "none", "not", "never", "nor", "neither"], key=len, reverse=True))
-    + r")\b|n['’]t\b"
-)
+@lru_cache(maxsize=16384)
+def _lemma_index(text: str) -> dict[str, list[int]]:
+    """Token indices by lemma, for finding a negated word stated plainly in the other sentence."""
+    index: dict[str, list[int]] = {}
+    for k, t in enumerate(_tokens(text)):
+        if _content(t):
+            index.setdefault(_lemma(t.key), []).append(k)
+    return index
 
 
 @lru_cache(maxsize=65536)
 def facts(text: str) -> Facts:
-    if not _TRIGGER.search(text.lower()):
-        return Facts((), (), (), text, frozenset())  # tokens only when another sentence's negation asks
-    toks = _tokens(text)
-    negated, covered = _negations(toks)
-    return Facts(tuple(_quantities(text, toks)), tuple(_whens(toks)), tuple(negated), text, covered)
+    return Facts(text)
 
 
 def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
     """The spans of a and b that state one fact differently, with reasons "<what>: <left> vs <right>"."""
     fa, fb = facts(a), facts(b)
     found: list[Conflict] = []
-    if fa.quantities and fb.quantities:
+    if fa.may_count and fb.may_count and fa.quantities and fb.quantities:
         for qa in fa.quantities:
             for qb in fb.quantities:
                 if comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
                     what = "casualties" if "harm" in (qa.event, qb.event) or "death" in (qa.event, qb.event) else "number"
                     found.append(Conflict(qa.start, qa.end, qb.start, qb.end, f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"))
-    if fa.whens and fb.whens:
+    if fa.may_date and fb.may_date and fa.whens and fb.whens:
         for kind in ("weekday", "date"):
             wa = [w for w in fa.whens if w.kind == kind]
             wb = [w for w in fb.whens if w.kind == kind]
