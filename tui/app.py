@@ -103,6 +103,7 @@ class SideBySideApp(App[int]):
         self.align_error: str | None = None
         self._orders: dict[tuple[int, str], list[Link]] = {}
         self.last_export: str | None = None
+        self._titles: dict[str, tuple[str, int]] = {}
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
 
     # -- layout -----------------------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class SideBySideApp(App[int]):
     def _refresh(self) -> None:
         self._apply_marks()
         self._update_status()
-        self._update_titles()
+        self._update_titles()  # cheap when nothing changed: titles are only set when they differ
 
     def _apply_marks(self) -> None:
         left, right = self.pane("left"), self.pane("right")
@@ -325,8 +326,10 @@ class SideBySideApp(App[int]):
             title.append("● " if side == self.side else "  ", style="bold")
             title.append(f"{index + 1}/{n} ")
             title.append(safe_line(doc.name, 60), style="bold")
-            pane.border_title = title
-            pane.border_subtitle = Text(f"{len(doc.sentences)} sentences", end="")
+            if self._titles.get(side) != (title.plain, index):
+                self._titles[side] = (title.plain, index)
+                pane.border_title = title
+                pane.border_subtitle = Text(f"{len(doc.sentences)} sentences", end="")
 
     # -- keeping the panes level --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -83,6 +84,8 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout: ArticleLayout | None = None
         self._styles: dict[str, Style] = {}
         self._search_re: re.Pattern | None = None
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._generation = 0  # bumped when anything but the current passage changes how lines look
 
     # -- data -------------------------------------------------------------------------------------------------
 
@@ -98,11 +101,16 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         if document is not self.document:
             self.document = document
             self._layout = None
+            self._invalidate()
             self.scroll_to(y=0, animate=False)
             self._update_virtual_size()
             self.refresh()
 
     def set_marks(self, marks: PaneMarks) -> None:
+        old = self.marks
+        if (old.only, old.conflicted, old.search, old.aligned) != (marks.only, marks.conflicted, marks.search,
+                                                                   marks.aligned):
+            self._invalidate()
         self.marks = marks
         self._search_re = re.compile(re.escape(marks.search), re.IGNORECASE) if marks.search else None
         self.refresh()
@@ -156,12 +164,18 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout = None
+        self._invalidate()
         self.layout  # noqa: B018 - re-wrap now, so the app can re-level against fresh geometry
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._strips.clear()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -207,10 +221,18 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
                 end.stylize_before(base + self._style("end"))  # spans: Text.render ignores Text.style
                 return Strip(end.render(self.app.console), end.cell_len).crop_extend(0, width, base)
             return Strip.blank(width, base)
+        # Lines away from the current passage look the same until the marks, the focus or the theme change:
+        # cache them, so scrolling and stepping redraw only what moved.
+        dynamic = any(k in self.marks.current for k in lay.sentences_on(index))
+        key = (index, width, self._generation, self.has_focus)
+        if not dynamic and key in self._strips:
+            return self._strips[key]
         line = self._line_text(lay, index)
         line.stylize_before(base)
-        strip = Strip(line.render(self.app.console), line.cell_len)
-        return strip.crop_extend(0, width, base)
+        strip = Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, base)
+        if not dynamic:
+            self._strips[key] = strip
+        return strip
 
     def _line_text(self, lay: ArticleLayout, index: int) -> Text:
         s, e = lay.starts[index], lay.ends[index]

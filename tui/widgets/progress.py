@@ -16,7 +16,7 @@ class AlignProgress(Static):
         line.append(f" Aligning: {stage} ")
         line.append("█" * filled + "░" * (width - filled))
         line.append(f" {done}/{total} sentences")
-        self.update(line)
+        self.update(line, layout=False)
 
     def show_stage(self, stage: str) -> None:
-        self.update(Text(f" Aligning: {stage}…", end="", no_wrap=True))
+        self.update(Text(f" Aligning: {stage}…", end="", no_wrap=True), layout=False)

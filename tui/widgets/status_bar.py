@@ -27,7 +27,7 @@ class StatusBar(Static):
             detail.append(safe_line(diff))
         else:
             detail.append("same wording", style="dim")
-        self.update(Text("\n", end="").join([head, detail]))
+        self.update(Text("\n", end="").join([head, detail]), layout=False)  # fixed height: no re-layout
 
     def show_sentence(self, sentence: int, total: int, only: bool, links: int, total_links: int,
                       threshold: float) -> None:
@@ -38,10 +38,11 @@ class StatusBar(Static):
         head.append(f"  {total_links} links", style="dim")
         head.append(f"  threshold {threshold:.2f}", style="dim")
         hint = Text("j/k: walk the links   u: next sentence only here   ?: help", style="dim", end="")
-        self.update(Text("\n", end="").join([head, hint]))
+        self.update(Text("\n", end="").join([head, hint]), layout=False)
 
     def show_message(self, first: str, second: str = "") -> None:
-        self.update(Text(f"{safe_line(first)}\n{safe_line(second)}", no_wrap=True, overflow="ellipsis", end=""))
+        self.update(Text(f"{safe_line(first)}\n{safe_line(second)}", no_wrap=True, overflow="ellipsis", end=""),
+                    layout=False)
 
     @staticmethod
     def _kind_text(kind: str) -> Text:
