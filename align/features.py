@@ -191,20 +191,3 @@ def pair_features(left: Document, right: Document, el: np.ndarray, er: np.ndarra
     out[:, 4] = [lexical(wl[a], wr[b], idf) for a, b in c.pairs.tolist()]
     return out
 
-
-def diagonal_support(pairs: np.ndarray, score: np.ndarray, m: int) -> np.ndarray:
-    """For each candidate (i, j): the better score of its diagonal neighbours (i-1, j-1) and (i+1, j+1).
-
-    Two facts told in the same order on both sides support each other; nothing is assumed about the rest of
-    the order, so reordered news loses nothing but the bonus. `pairs` must be sorted by (left, right).
-    """
-    if len(pairs) == 0:
-        return np.zeros(0, np.float32)
-    key = pairs[:, 0] * (m + 2) + pairs[:, 1]
-    out = np.zeros(len(pairs), np.float32)
-    for d in (-1, 1):
-        want = (pairs[:, 0] + d) * (m + 2) + (pairs[:, 1] + d)
-        pos = np.minimum(np.searchsorted(key, want), len(key) - 1)
-        hit = (key[pos] == want) & (pairs[:, 0] + d >= 0) & (pairs[:, 1] + d >= 0)
-        out = np.maximum(out, np.where(hit, score[pos], 0.0))
-    return out

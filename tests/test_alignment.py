@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from align.compare import compare, embed_documents
 from align.document import document_from_text
-from align.features import candidates, diagonal_support
+from align.context import diagonal_support
+from align.features import candidates
 from align.linking import THRESHOLD, link
 from align.scoring import score_pair
 
@@ -171,7 +172,9 @@ def test_degenerate_articles_give_valid_results(hashing, left_text, right_text):
 def test_one_sentence_article_links_to_its_match(hashing):
     al = pair_alignment(doc("one", "The bridge cost 40 million dollars and took three years to build."),
                         doc("news", NEWS), hashing)
-    assert [(ln.left, ln.right) for ln in al.links] == [(0, 1)]
+    best = max(al.links, key=lambda ln: ln.score)
+    assert (best.left, best.right) == (0, 1)
+    assert {3, 4} <= set(al.right_only)  # the police and the council vote are not about the cost
 
 
 def test_empty_embeddings_are_scored_as_nothing(hashing):
