@@ -74,7 +74,7 @@ _STOP = frozenset(
     "the a an and or but of to in on at by for with from as is are was were be been being has have had it its this "
     "that these those he she they them his her their we our you your i said says say after before than then there "
     "which who whom what when where while also into over about more most some such only other would could should "
-    "will can may might do does did so if up out one two day days this according told".split()
+    "will can may might do does did so if up out one two day days this according told shall must".split()
 )
 
 
@@ -389,11 +389,12 @@ def _event_context(toks: list[Token], a: int, b: int) -> frozenset[str]:
                      if _content(t) and not t.cap and t.key not in _DAYS and t.key not in _MONTHS)
 
 
-_NEGATORS = {"not", "never", "nor", "neither"}
+#: Words that negate the verb after them ("nor" and "neither" mostly negate nouns in a list: left out).
+_NEGATORS = {"not", "never", "cannot"}
 _SKIP_AFTER_NEG = {"be", "been", "being", "yet", "a", "an", "the", "have", "had", "has", "to", "ever", "also", "so",
                    "any", "at", "all", "in", "fact", "just", "even", "longer"}
 _AUX = {"is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would",
-        "can", "could", "should", "may", "might", "must"}
+        "can", "could", "should", "may", "might", "must", "shall"}
 
 
 def _lemma(key: str) -> str:
@@ -447,7 +448,7 @@ def _words(words) -> str:
 #: quantity, or both a day or date, or one a negation, pays for tokenizing and parsing.
 _MAY_COUNT = re.compile(r"\d|" + _words(list(_UNITS) + list(_VAGUE) + ["no", "none"]))
 _MAY_DATE = re.compile(_words(_DAYS + _MONTHS))
-_MAY_NEGATE = re.compile(_words(["not", "never", "nor", "neither", "no", "none"]) + r"|n['’]t\b")
+_MAY_NEGATE = re.compile(_words(["not", "never", "cannot", "no", "none"]) + r"|n['’]t\b")
 
 
 class Facts:

@@ -146,3 +146,8 @@ def test_odd_input_does_not_crash():
         for other in ["", "no civilians were harmed", "Tuesday", "12 people were injured"]:
             for c in find_conflicts(text, other):
                 assert c.left_end <= len(text) and c.right_end <= len(other)
+
+
+def test_cannot_is_a_negation():
+    [(left, right, _)] = spans("Residents cannot return to their homes yet.", "Residents can return to their homes.")
+    assert (left, right) == ("cannot return", "return")
