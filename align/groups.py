@@ -16,8 +16,8 @@ civilians had been harmed") support each other whatever else they say, since the
 4. A linked sentence still alone forms a fact with its strongest partner (which then reports two facts).
 5. Every sentence left over is a fact only its own article reports (a group with one source).
 
-The pivot is the article whose version conflicts with the fewest others, then has the most support; its
-sentence labels the group, and every other article's relation (same / partial / conflict) is classified
+The pivot is the article whose version conflicts with the fewest others, then has the most support (a sentence
+that is in two facts only if no other can); its sentence labels the group, and every other article's relation (same / partial / conflict) is classified
 against it.
 """
 
@@ -179,22 +179,24 @@ def build_groups(
                 group_of[node] = gid
             groups[gid][d] = ss
 
-    # 4. A linked sentence still alone: a fact it shares with its strongest partner.
-    member_sets = [m for m in groups.values() if len(m) >= 2]
-    grouped = {n for m in member_sets for n in _nodes(m)}
+    # 4. A linked sentence still alone: a fact it shares with its strongest partner. Each row also notes its
+    #    borrowed sentences (whose first fact is another row): they label a row only when nothing else can, or
+    #    two rows would read the same.
+    rows = [(m, {n for n in _nodes(m) if group_of.get(n, gid) != gid}) for gid, m in groups.items() if len(m) >= 2]
+    grouped = {n for m, _ in rows for n in _nodes(m)}
     for node in sorted(links):
         if node in grouped:
             continue
         partner = max(links[node], key=lambda o: (links[node][o], (-o[0], -o[1])))
-        member_sets.append({node[0]: [node[1]], partner[0]: [partner[1]]})
+        rows.append(({node[0]: [node[1]], partner[0]: [partner[1]]}, {partner}))
         grouped.add(node)
 
     # 5. The rest is reported by one article only.
     if singles:
-        member_sets += [{d: [s.index]} for d, doc in enumerate(documents) for s in doc.sentences
-                        if (d, s.index) not in grouped]
+        rows += [({d: [s.index]}, set()) for d, doc in enumerate(documents) for s in doc.sentences
+                 if (d, s.index) not in grouped]
 
-    out = [_fact(documents, m, support) for m in member_sets]
+    out = [_fact(documents, m, support, borrowed) for m, borrowed in rows]
     out.sort(key=lambda g: (g.first, -g.sources))
     return [FactGroup(i + 1, g.members, g.relations, g.pivot, g.label, g.first) for i, g in enumerate(out)]
 
@@ -228,7 +230,8 @@ def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
     return sorted(out)
 
 
-def _fact(documents: list[Document], members: Members, support: Callable[[Node, Node], float]) -> FactGroup:
+def _fact(documents: list[Document], members: Members, support: Callable[[Node, Node], float],
+          borrowed: set[Node] = frozenset()) -> FactGroup:
     members = {d: sorted(set(ss)) for d, ss in sorted(members.items())}
     nodes = _nodes(members)
 
@@ -246,7 +249,7 @@ def _fact(documents: list[Document], members: Members, support: Callable[[Node, 
     main = {d: max(ss, key=lambda s: (strength((d, s)), -s)) for d, ss in members.items()}
     conflicts = {d: sum(1 for e in members if e != d and classify(text((d, main[d])), text((e, main[e])))[0] == "conflict")
                  for d in members}
-    pivot = min(members, key=lambda d: (conflicts[d], -strength((d, main[d])), d))
+    pivot = min(members, key=lambda d: ((d, main[d]) in borrowed, conflicts[d], -strength((d, main[d])), d))
     label = (pivot, main[pivot])
     relations = {}
     for d, ss in members.items():

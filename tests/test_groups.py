@@ -173,3 +173,15 @@ def test_seed_canonical_facts_with_the_real_model(seed_docs, real_embedder):
     g = casualties[0]
     assert g.sources == 5 and g.relations[4] == "conflict"
     assert [r for d, r in g.relations.items() if d != 4].count("conflict") == 0
+
+
+def test_a_sentence_in_two_facts_does_not_label_its_second():
+    # 2's sentence belongs with 3's (strongest link) and also, strongly, with fact A of articles 0 and 1.
+    ds = docs("Fact A here.", "Fact A there.", "Fact A and fact B, one long sentence.", "Fact B only.")
+    links = {(2, 3): [(0, 0, 0.95)], (0, 2): [(0, 0, 0.9)], (1, 2): [(0, 0, 0.9)], (0, 1): [(0, 0, 0.6)]}
+    groups = multi(build_groups(ds, alignments(ds, links), candidates(ds, {})))
+    fact_a = next(g for g in groups if 0 in g.members)
+    fact_b = next(g for g in groups if 3 in g.members)
+    assert set(fact_a.members) == {0, 1, 2} and set(fact_b.members) == {2, 3}
+    # The strongest version of fact A is the borrowed one, yet the label comes from an article of its own.
+    assert fact_a.pivot in (0, 1) and fact_a.label != fact_b.label
