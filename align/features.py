@@ -69,48 +69,52 @@ def _empty(n: int, m: int) -> Candidates:
                       z(m, np.float32))
 
 
+def _top(values: np.ndarray, index: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest of each row of `values` (and their `index` entries), unordered."""
+    if values.shape[1] <= k:
+        return values, index
+    sel = np.argpartition(-values, k - 1, axis=1)[:, :k]
+    return np.take_along_axis(values, sel, axis=1), np.take_along_axis(index, sel, axis=1)
+
+
 def candidates(el: np.ndarray, er: np.ndarray, top_k: int = TOP_K, floor: float = FLOOR,
                block: int = BLOCK) -> Candidates:
-    """Each row's and each column's top_k pairs by cosine (at least `floor`), in row blocks of `block`."""
+    """Each row's and each column's top_k pairs by cosine (at least `floor`), in row blocks of `block`.
+
+    Memory is O(block x len(right)) for the block plus O(len(right) x top_k) for the running column bests.
+    """
     n, m = el.shape[0], er.shape[0]
     if n == 0 or m == 0:
         return _empty(n, m)
     kr = min(top_k, m)
     kc = min(max(top_k, KNN), n)
-    col_val = np.full((0, m), -2.0, np.float32)
-    col_idx = np.zeros((0, m), np.int64)
+    kk = min(KNN, m)
+    col_val = np.full((m, 0), -2.0, np.float32)  # per column (right sentence): its best cosines so far
+    col_idx = np.zeros((m, 0), np.int64)
     row_best = np.empty(n, np.float32)
     row_knn = np.empty(n, np.float32)
     keys = []
     for b0 in range(0, n, block):
         sim = (el[b0:b0 + block] @ er.T).astype(np.float32, copy=False)
-        top = np.argpartition(-sim, kr - 1, axis=1)[:, :kr] if kr < m else np.broadcast_to(np.arange(m), sim.shape)
-        vals = np.take_along_axis(sim, top, axis=1)
         rows = np.arange(b0, b0 + sim.shape[0])
+        vals, top = _top(sim, np.broadcast_to(np.arange(m), sim.shape), kr)
         keep = vals >= floor
         keys.append((rows[:, None] * m + top)[keep])
         row_best[rows] = vals.max(axis=1)
-        kk = min(KNN, m)
-        row_knn[rows] = (np.sort(sim, axis=1)[:, -kk:].mean(axis=1) if kk < m else sim.mean(axis=1))
-        # Merge this block into the running top-kc of every column.
-        stacked = np.concatenate([col_val, sim], axis=0)
-        stacked_idx = np.concatenate([col_idx, np.broadcast_to(rows[:, None], sim.shape)], axis=0)
-        if stacked.shape[0] > kc:
-            sel = np.argpartition(-stacked, kc - 1, axis=0)[:kc]
-            col_val = np.take_along_axis(stacked, sel, axis=0)
-            col_idx = np.take_along_axis(stacked_idx, sel, axis=0)
-        else:
-            col_val, col_idx = stacked, stacked_idx
-    order = np.argsort(-col_val, axis=0)
-    col_val = np.take_along_axis(col_val, order, axis=0)
-    col_idx = np.take_along_axis(col_idx, order, axis=0)
-    col_best = col_val[0]
-    col_knn = col_val[:min(KNN, n)].mean(axis=0)
-    ct = col_val[:min(top_k, n)]
-    ci = col_idx[:min(top_k, n)]
+        row_knn[rows] = np.partition(sim, m - kk, axis=1)[:, m - kk:].mean(axis=1) if kk < m else sim.mean(axis=1)
+        # Merge this block's best rows per column into the running top-kc of every column.
+        bv, bi = _top(np.ascontiguousarray(sim.T), np.broadcast_to(rows, (m, len(rows))), kc)
+        col_val, col_idx = _top(np.concatenate([col_val, bv], axis=1), np.concatenate([col_idx, bi], axis=1), kc)
+    order = np.argsort(-col_val, axis=1, kind="stable")
+    col_val = np.take_along_axis(col_val, order, axis=1)
+    col_idx = np.take_along_axis(col_idx, order, axis=1)
+    col_best = col_val[:, 0]
+    col_knn = col_val[:, :min(KNN, n)].mean(axis=1)
+    ct = col_val[:, :min(top_k, n)]
+    ci = col_idx[:, :min(top_k, n)]
     keep = ct >= floor
-    keys.append((ci * m + np.arange(m)[None, :])[keep])
-    allk = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    keys.append((ci * m + np.arange(m)[:, None])[keep])
+    allk = np.unique(np.concatenate(keys))
     pairs = np.stack([allk // m, allk % m], axis=1)
     cos = rowwise_dot(el, er, pairs)
     return Candidates(pairs, cos, row_best, col_best.astype(np.float32), row_knn, col_knn.astype(np.float32))
