@@ -363,7 +363,7 @@ class SideBySideApp(App[int]):
         if target is not None:
             there.scroll_line_to_row(target, row)
 
-    def on_resize(self) -> None:
+    def on_article_pane_rewrapped(self) -> None:
         self.call_after_refresh(self.level)
 
     # -- actions ------------------------------------------------------------------------------------------------

@@ -67,6 +67,12 @@ async def test_j_and_k_walk_the_links_and_keep_the_counterpart_level(make_app, s
         await pilot.press("k", "up")
         assert app.link == order[start + 1]
         assert_level(app)
+        # A resized terminal re-wraps both articles and keeps the passage level.
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.pane("left").layout.width > 50
+        assert_level(app)
 
 
 async def test_tab_switches_the_active_pane(make_app, marlow_docs):

@@ -76,6 +76,9 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
             self.pane = pane
             self.sentence = sentence
 
+    class Rewrapped(Message):
+        """The pane changed width and re-wrapped its article: lines moved, the app re-levels."""
+
     def __init__(self, side: str, document: Document, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.side = side
@@ -167,6 +170,7 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         self._invalidate()
         self.layout  # noqa: B018 - re-wrap now, so the app can re-level against fresh geometry
         self.refresh()
+        self.post_message(self.Rewrapped())
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
