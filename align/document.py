@@ -160,10 +160,15 @@ def expand_paths(paths: list[str]) -> list[str]:
     out: list[str] = []
     for p in paths:
         if p != "-" and os.path.isdir(p):
-            found = sorted(
-                str(c) for c in Path(p).iterdir()
-                if c.is_file() and c.suffix.lower() in TEXT_SUFFIXES and not c.name.startswith(".")
-            )
+            try:
+                found = sorted(
+                    str(c) for c in Path(p).iterdir()
+                    if c.is_file() and c.suffix.lower() in TEXT_SUFFIXES and not c.name.startswith(".")
+                )
+            except PermissionError:
+                raise DocumentError(f"{p}: permission denied (cannot list the directory)") from None
+            except OSError as exc:
+                raise DocumentError(f"{p}: cannot list the directory ({exc.strerror or exc})") from None
             if not found:
                 raise DocumentError(f"{p}: directory has no text files (.txt, .md)")
             out.extend(found)

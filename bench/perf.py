@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -139,8 +140,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="repetitions of the fast measurements (best/median)")
     args = ap.parse_args()
-    rows: list[tuple[str, str, str, str]] = []  # (what, measured, peer or floor, ratio)
     work = Path(tempfile.mkdtemp(prefix="sbs-perf-"))
+    try:
+        measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    rows: list[tuple[str, str, str, str]] = []  # (what, measured, peer or floor, ratio)
     seeds = [str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     out = str(work / "out.csv")
     sentences = work / "sentences.json"

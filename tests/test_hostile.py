@@ -115,6 +115,18 @@ def test_unreadable_file(tmp_path):
     assert_one_line_error(r, str(locked), "permission denied")
 
 
+def test_unlistable_directory(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A sentence.", encoding="utf-8")
+    folder.chmod(0o300)  # may enter, may not list
+    try:
+        r = sbs("align", SEED, str(folder), prefix=unprivileged_prefix())
+    finally:
+        folder.chmod(0o700)
+    assert_one_line_error(r, str(folder), "permission denied")
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
 def test_devices_are_refused_not_read_forever(device):
     if not os.path.exists(device):

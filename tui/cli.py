@@ -51,7 +51,8 @@ def app_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sidebyside {__version__}")
     p.add_argument("files", nargs="*", metavar="FILE", help="articles (text or Markdown; a directory; - for stdin)")
     _common(p)
-    p.add_argument("--low-bandwidth", action="store_true", help="no animations, fewer redraws (slow links)")
+    p.add_argument("--low-bandwidth", action=argparse.BooleanOptionalAction, default=None,
+                   help="no animations, no blinking cursor (slow links; default: on over SSH)")
     return p
 
 
@@ -184,10 +185,17 @@ def run_app(args: argparse.Namespace) -> int:
     embedder = make_embedder(args.model, use_cache=not args.no_cache)
     from tui.app import SideBySideApp
 
-    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=args.low_bandwidth)
+    low_bandwidth = args.low_bandwidth if args.low_bandwidth is not None else over_ssh()
+    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=low_bandwidth)
     with _leave_cleanly_on_signals(app):
         app.run()
     return app.return_code or 0
+
+
+def over_ssh() -> bool:
+    """Running in an SSH session (OpenSSH's sshd sets SSH_CONNECTION; `sbs serve` sets SBS_SERVED): every
+    redraw crosses the network, so nothing should animate or blink at rest."""
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SBS_SERVED"))
 
 
 @contextlib.contextmanager

@@ -222,3 +222,63 @@ def test_cli_refuses_bad_files_before_the_screen_opens(tmp_path):
     err = r.stderr.decode()
     assert err.count("\n") == 1 and "binary file (PNG image)" in err and "\x1b" not in err
     assert r.stdout == b""  # no screen was drawn
+
+
+def test_bytes_written_to_a_real_terminal_carry_no_hostile_control(tmp_path):
+    """The app on a pseudo-terminal: every byte it writes is read back. The samples' payloads may appear only in
+    their visible form (`␛]52;...`), never as a working OSC 52 clipboard write, OSC 8 hyperlink or C1 control."""
+    import fcntl
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import ROOT
+
+    files = hostile.write(tmp_path, {"escapes.txt": hostile.ESCAPES.encode(),
+                                     "peer.txt": hostile.ESCAPES_PEER.encode()})
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "SBS_MODEL": "hashing", "SBS_CACHE_DIR": str(tmp_path / "c")}
+    proc = subprocess.Popen([sys.executable, "-m", "tui", str(files["escapes.txt"]), str(files["peer.txt"])],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True)
+    os.close(slave)
+    out = bytearray()
+
+    def pump(seconds: float, until: bytes | None = None) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if not select.select([master], [], [], left)[0]:
+                break
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the app closed the terminal
+                break
+            if not data:
+                break
+            out.extend(data)
+            if until and until in out:
+                break
+
+    try:
+        pump(60, until="link 1 of".encode())  # the alignment arrived and was drawn
+        for key in b"jjjjjj\tu":
+            os.write(master, bytes([key]))
+            pump(0.4)
+        os.write(master, b"q")
+        pump(10)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    stream = bytes(out).decode("utf-8", errors="replace")
+    assert "link 1 of" in stream, stream[-2000:]
+    assert "␛]52;c;cm0gLXJmIH4=" in stream  # the payload reached the screen, visibly
+    assert "\x1b]52;" not in stream  # ...and never as a clipboard write
+    assert "\x1b]8;;https://evil" not in stream and "\x1b]8;id" not in stream  # no hyperlink to the sample's URL
+    assert "evil.example" in stream
+    for ch in ("\x9b", "\x9d", "\x9c", "\x85", "\u202e", "\u200b", "\u2060"):
+        assert ch not in stream, hex(ord(ch))
