@@ -156,8 +156,42 @@ def main() -> int:
             al = comparison.alignment(i, j)
             print(f"  {docs[i].name[:3]}-{docs[j].name[:3]}: {ln.reason}")
 
+    canonical_groups(comparison)
     cost(docs)
     return 0
+
+
+#: Facts all five seed articles carry (issue 7): a quote of each article's version.
+CANONICAL = {
+    "casualty report (conflict in 004)": {0: "12 civilians had been injured", 1: "12 civilians were wounded",
+                                          2: "12 civilians were injured", 3: "12 people were injured",
+                                          4: "no civilians had been harmed"},
+    "Kyiv: Russian volunteer groups": {0: "attributed the action to two groups", 1: "Ukrainian authorities denied",
+                                       2: "anti-Kremlin militias made up of Russian citizens",
+                                       3: "attributed the action to two groups", 4: "the unit comprised Russians"},
+}
+
+
+def canonical_groups(comparison) -> None:
+    """How the cross-source groups carry the facts all five seeds report: the rows holding each version."""
+    docs = comparison.documents
+    groups = comparison.groups()
+    sizes = [g.sources for g in groups]
+    print(f"\ngroups: {len(groups)} rows; {sizes.count(len(docs))} in all {len(docs)}, {sizes.count(1)} in one only, "
+          f"{sum(g.has_conflict for g in groups)} with a conflict; largest row {max(sizes)} articles, "
+          f"most sentences of one article in a row {max(len(s) for g in groups for s in g.members.values())}")
+    for name, quotes in CANONICAL.items():
+        where = {d: [g for g in groups if any(q in docs[d].sentences[s].text for s in g.members.get(d, ()))
+                     and g.sources > 1] for d, q in quotes.items()}
+        best = max((g for gs in where.values() for g in gs), key=lambda g: sum(g in gs for gs in where.values()),
+                   default=None)
+        if best is None:
+            print(f"  {name}: no shared row")
+            continue
+        cells = " ".join(f"{d + 1}:{best.relations[d] if d in best.members else 'silent'}"
+                         f"{'' if best in where[d] or d not in best.members else '(other sentence)'}"
+                         for d in range(len(docs)))
+        print(f"  {name}: row {best.id}, {best.sources} of {len(docs)} articles  {cells}")
 
 
 def cost(docs) -> None:

@@ -39,6 +39,13 @@ def version_text(comparison: Comparison, group: FactGroup, doc: int) -> Text:
                     shown.stylize("bold underline", span.start, span.end)
             for c in find_conflicts(pivot_text, text):
                 shown.stylize("bold reverse", c.right_start, c.right_end)
+        elif text == pivot_text:
+            # The label's words that another version contradicts.
+            for d, ss in group.members.items():
+                if d != doc and group.relations.get(d) == "conflict":
+                    for other in ss:
+                        for c in find_conflicts(pivot_text, documents[d].sentences[other].text):
+                            shown.stylize("bold reverse", c.left_start, c.left_end)
         if k:
             out.append("  ")
         out.append_text(shown)
