@@ -6,6 +6,7 @@ everything read from the master side is counted. Phases:
   open   from start until the screen has been quiet for --quiet seconds (the alignment finished and drawn)
   50 j   50 presses of `j`, one every --interval seconds, until quiet again
   rest   --rest seconds without input (should be ~0: no animation, no per-frame redraw)
+  dialog rest  the same with the export dialog open (a blinking text cursor costs bytes; --low-bandwidth stops it)
   quit   `q` until the process exits (the terminal restore)
 Runs with the model-free `hashing` embedder and with the real model on a warm embedding cache (warmed first by
 `sbs align`, so no figure includes model loading), each with and without --low-bandwidth. Prints the figures;
@@ -102,19 +103,27 @@ def measure(model: str, low_bandwidth: bool, cache: Path, args) -> dict[str, flo
         open_s = app.last_output - t0
         if app.proc.poll() is not None:
             raise RuntimeError(f"the app exited ({app.proc.returncode}): {app.screen_tail[-400:]!r}")
-        keys = 0
+        keys = moves = 0
         for _ in range(args.presses):
             app.send(b"j")
-            keys += app.pump(args.interval)
+            got = app.pump(args.interval)
+            moves += got > 64  # j stops at the last link: later presses only ring the bell (1 byte)
+            keys += got
         keys += app.until_quiet(args.quiet, 60)
         rest = app.pump(args.rest)
+        app.send(b"e")  # a dialog with a text cursor: does it blink at rest?
+        dialog_open = app.pump(2.0)
+        dialog_rest = app.pump(args.rest)
+        app.send(b"\x1b")
+        app.pump(1.0)
         app.send(b"q")
         quit_bytes = app.until_quiet(args.quiet, 20)
         try:
             app.proc.wait(10)
         except subprocess.TimeoutExpired:
             pass
-        return {"open": opened, "open_s": open_s, "keys": keys, "rest": rest, "quit": quit_bytes,
+        return {"open": opened, "open_s": open_s, "keys": keys, "moves": moves, "rest": rest,
+                "dialog_open": dialog_open, "dialog_rest": dialog_rest, "quit": quit_bytes,
                 "exit": app.proc.poll()}
     finally:
         app.close()
@@ -144,8 +153,8 @@ def main() -> int:
         runs = [r for r in runs if r[0].startswith(args.only)]
     print(f"terminal {cols}x{rows}, TERM=xterm-256color, 5 seed articles; {args.presses} x j every "
           f"{args.interval:g} s; idle = {args.quiet:g} s quiet; rest measured over {args.rest:g} s")
-    header = (f"{'embedder':<20} {'mode':<14} {'open':>10} {'open s':>7} {f'{args.presses} j':>10} "
-              f"{'per j':>7} {'rest':>6} {'rest B/s':>8} {'quit':>6}")
+    header = (f"{'embedder':<20} {'mode':<14} {'open':>8} {'open s':>6} {f'{args.presses} j':>8} {'moves':>5} "
+              f"{'per move':>8} {'rest':>5} {'dialog':>7} {'dialog rest B/s':>15} {'quit':>5}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="sbs-bandwidth-") as tmp:
@@ -160,10 +169,13 @@ def main() -> int:
                 except Exception as exc:  # a benchmark reports; it does not crash on one bad run
                     print(f"{label:<20} {'low-bandwidth' if low else 'default':<14} failed: {exc}")
                     continue
-                print(f"{label:<20} {'low-bandwidth' if low else 'default':<14} {r['open']:>10,} "
-                      f"{r['open_s']:>7.1f} {r['keys']:>10,} {r['keys'] / max(1, args.presses):>7,.0f} "
-                      f"{r['rest']:>6,} {r['rest'] / args.rest:>8.1f} {r['quit']:>6,}", flush=True)
-    print("bytes written to the terminal (what crosses an SSH link, before compression)")
+                print(f"{label:<20} {'low-bandwidth' if low else 'default':<14} {r['open']:>8,} "
+                      f"{r['open_s']:>6.1f} {r['keys']:>8,} {r['moves']:>5} "
+                      f"{r['keys'] / max(1, r['moves']):>8,.0f} {r['rest']:>5,} {r['dialog_open']:>7,} "
+                      f"{r['dialog_rest'] / args.rest:>15.1f} {r['quit']:>5,}", flush=True)
+    print("bytes written to the terminal (what crosses an SSH link, before compression); 'moves' = presses of j "
+          "that redrew (j stops at the last aligned passage, then rings the bell: 1 byte); 'dialog' = opening the "
+          "export dialog (a full repaint)")
     return 0
 
 

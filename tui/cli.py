@@ -111,14 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
-def visible(message: str) -> str:
+def visible(message: str, keep: str = "") -> str:
     """One harmless line: control, format and separator characters (ESC, C1, bidi overrides, zero-width, new
-    lines) shown as escapes. Messages echo file names, and a file name can hold all of these."""
+    lines) shown as escapes, except those in `keep`. Messages echo file names, which can hold all of these."""
     import unicodedata
 
     out = []
     for ch in message:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             o = ord(ch)
             if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape): show the byte
                 o -= 0xDC00
@@ -155,13 +155,40 @@ def run_align(args: argparse.Namespace) -> int:
     if progress:
         print("\r\033[K", end="", file=sys.stderr)
     pair = tuple(args.pair) if args.pair else None
-    if args.csv:
-        write_csv(comparison, args.csv, pair, raw=args.raw)
-    if args.json:
-        write_json(comparison, args.json, pair)
-    if args.groups_csv:
-        write_groups_csv(comparison, args.groups_csv, raw=args.raw)
+    stdout = sys.stdout
+    if "-" in (args.csv, args.json, args.groups_csv) and stdout.isatty():
+        # Article text is data: on a terminal it is shown, never obeyed. A pipe or a file gets it unchanged.
+        sys.stdout = TerminalSafe(stdout)
+    try:
+        if args.csv:
+            write_csv(comparison, args.csv, pair, raw=args.raw)
+        if args.json:
+            write_json(comparison, args.json, pair)
+        if args.groups_csv:
+            write_groups_csv(comparison, args.groups_csv, raw=args.raw)
+    finally:
+        sys.stdout = stdout
     return 0
+
+
+class TerminalSafe:
+    """A text stream for a terminal: control characters in what is written become visible escapes; tabs and
+    line ends stay (a carriage return only before a line feed, so no text can be overwritten)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        import re
+
+        self.stream.write(visible(re.sub(r"\r(?!\n)", r"\\x0d", text), keep="\t\n\r"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return True
 
 
 def _stderr_progress():

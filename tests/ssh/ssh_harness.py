@@ -318,3 +318,57 @@ def process_alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+class PtyClient:
+    """A command (here: the ssh client) on a pseudo-terminal of our own, counting the bytes it writes to it."""
+
+    def __init__(self, argv: list[str], cols: int = 80, rows: int = 24, env: dict[str, str] | None = None) -> None:
+        import fcntl
+        import struct
+        import termios
+
+        self.master, slave = os.openpty()
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                                     env=env)
+        os.close(slave)
+        self.last_output = time.monotonic()
+        self.received = b""
+
+    def read_for(self, seconds: float) -> int:
+        import select
+
+        got = 0
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if not select.select([self.master], [], [], left)[0]:
+                break
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            got += len(data)
+            self.received += data
+            self.last_output = time.monotonic()
+        return got
+
+    def until_quiet(self, quiet: float, limit: float) -> int:
+        got = 0
+        start = time.monotonic()
+        while time.monotonic() - start < limit and self.proc.poll() is None:
+            got += self.read_for(0.2)
+            if got and time.monotonic() - self.last_output >= quiet:
+                break
+        return got
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+        os.close(self.master)

@@ -186,3 +186,26 @@ def test_colours_follow_the_forwarded_environment(tmux, sshd, tmp_path, env, exp
         assert found and all(is_grey(c) for c in found), sorted(set(found))
     tmux.keys(pane, "q")
     tmux.wait_prompt(pane)
+
+
+def test_nothing_is_sent_at_rest_over_ssh(sshd, tmp_path):
+    """Every byte the app draws crosses the link: at rest, even with a text field open, it must send nothing.
+    (Over SSH the app turns low-bandwidth mode on by itself: no animation, no blinking cursor.)"""
+    from ssh_harness import PtyClient
+
+    client = PtyClient(sshd.ssh_argv(app_command(tmp_path)), env={**os.environ, "TERM": "xterm-256color"})
+    try:
+        opened = client.until_quiet(1.5, 60)
+        assert shows_articles(client.received.decode("utf-8", "replace").replace("\x1b", " ")) or opened > 10_000
+        assert client.read_for(3.0) == 0, "bytes sent at rest"
+        client.send(b"e")  # the export dialog: a text field with a cursor
+        client.until_quiet(1.0, 10)
+        assert b"Export the alignment" in client.received
+        assert client.read_for(3.0) == 0, "bytes sent at rest with the export dialog open (a blinking cursor?)"
+        client.send(b"\x1b")
+        client.until_quiet(1.0, 10)
+        client.send(b"q")
+        client.until_quiet(1.0, 15)
+        assert client.proc.wait(15) == 0
+    finally:
+        client.close()
