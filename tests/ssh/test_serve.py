@@ -239,7 +239,8 @@ def run_sbs(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     (["serve", "--ssh", "--allow-anonymous", "--port", "70000"], "--port"),
     (["serve", "--ssh", "--allow-anonymous", "--max-sessions", "0"], "--max-sessions"),
     (["serve", "--ssh", "--allow-anonymous", "/nonexistent/article.txt"], "nonexistent"),
-], ids=["no-transport", "no-keys", "missing-keys", "anonymous-off-loopback", "port", "cap", "missing-file"])
+    (["serve", "--ssh", "--allow-anonymous", "-"], "standard input"),
+], ids=["no-transport", "no-keys", "missing-keys", "anonymous-off-loopback", "port", "cap", "missing-file", "stdin"])
 def test_serve_refuses_bad_settings_in_one_line(args, message):
     r = run_sbs(*args)
     assert r.returncode == 1
@@ -298,3 +299,24 @@ def test_connections_still_logging_in_are_bounded_too(start_server, authorized, 
             s.close()
     wait_until(lambda: ssh(server, user_key, command="x").returncode == 1, 20, interval=0.5,
                what="logins to work again once the idle connections closed")
+
+
+def test_an_app_that_cannot_start_tells_the_reader_and_the_server_carries_on(tmux, start_server, authorized,
+                                                                              user_key, tmp_path):
+    from ssh_harness import SEEDS
+
+    served = []
+    for seed in SEEDS[:2]:
+        copy = tmp_path / seed.name
+        copy.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+        served.append(str(copy))
+    server = start_server("--authorized-keys", str(authorized), *served)
+    os.unlink(served[1])  # gone after the server checked it: each session's app will fail to read it
+    pane = tmux.new_shell()
+    tmux.type(pane, shlex.join(server.ssh_argv(user_key)))
+    screen = tmux.wait_prompt(pane)
+    flat = screen.replace("\n", "")  # the path wraps at 80 columns
+    assert "sbs: " in flat and f"{SEEDS[1].name}: no such file" in flat and "Traceback" not in flat, screen
+    assert tmux.terminal_state(pane) == CLEAN_TERMINAL
+    server.wait_log(r"session 1 ended: status 1")
+    assert server.alive()

@@ -343,7 +343,6 @@ class AppSession(asyncssh.SSHServerSession):
         return True  # keep the channel half-open; the app decides when to leave
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.chan_lost = True
         if self.proc is not None and self.proc.returncode is None and self in self.server.sessions:
             self.end("the reader disconnected", hang_up=True)
 
