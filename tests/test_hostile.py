@@ -385,3 +385,34 @@ def test_export_follows_a_symlink_and_keeps_the_mode(tmp_path):
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8").startswith("pair,left_doc")
     assert (real.stat().st_mode & 0o777) == 0o644
+
+
+def test_csv_to_a_terminal_shows_controls_visibly(good):
+    """`--csv -` on a terminal is read by a person: escapes become visible text. (To a pipe: unchanged, above.)"""
+    import select
+
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "align", str(good["escapes.txt"]),
+                             str(good["escapes-peer.txt"]), "--csv", "-"], stdout=slave, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, cwd=ROOT, env={**os.environ, "SBS_MODEL": "hashing"})
+    os.close(slave)
+    out = bytearray()
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 1)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out.extend(data)
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=10)
+    os.close(master)
+    assert proc.returncode == 0, proc.stderr.read()
+    shown = out.decode("utf-8")
+    assert "\\x1b]52;c;cm0gLXJmIH4=\\x07" in shown and "\\u202egpj.exe" in shown
+    assert not set(shown) & (hostile.TERMINAL_UNSAFE - {"\r"})
+    assert not re.search(r"\r(?!\r*\n)", shown)  # no bare carriage return that could overwrite a line
