@@ -10,6 +10,9 @@ from pathlib import Path
 
 #: Files larger than this are refused: sidebyside compares articles and books, not data dumps.
 MAX_BYTES = 64 * 1024 * 1024
+#: Documents with more units than this are refused: a whole Bible is about 35,000; embedding 50,000 sentences
+#: already takes several minutes on a CPU, and a file of a million one-word lines would take hours.
+MAX_UNITS = 50_000
 
 
 class DocumentError(Exception):
@@ -149,6 +152,8 @@ def _document_or_empty(name: str, text: str, shown: str, path: str) -> Document:
     doc = document_from_text(name, text, path=path)
     if not doc.sentences:
         raise DocumentError(f"{shown}: {'empty file' if not text else 'only white space'}, nothing to compare")
+    if len(doc.sentences) > MAX_UNITS:
+        raise DocumentError(f"{shown}: too many sentences ({len(doc.sentences):,}; the limit is {MAX_UNITS:,})")
     return doc
 
 

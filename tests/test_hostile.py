@@ -416,3 +416,25 @@ def test_csv_to_a_terminal_shows_controls_visibly(good):
     assert "\\x1b]52;c;cm0gLXJmIH4=\\x07" in shown and "\\u202egpj.exe" in shown
     assert not set(shown) & (hostile.TERMINAL_UNSAFE - {"\r"})
     assert not re.search(r"\r(?!\r*\n)", shown)  # no bare carriage return that could overwrite a line
+
+
+def test_a_million_tiny_lines_is_refused_in_bounded_time(tmp_path):
+    from align.document import MAX_UNITS
+
+    lines = tmp_path / "lines.txt"
+    lines.write_text("Yes.\n" * (MAX_UNITS + 1), encoding="utf-8")
+    started = time.monotonic()
+    assert_one_line_error(sbs("align", SEED, str(lines)), str(lines), "too many sentences")
+    print(f"{MAX_UNITS + 1} lines refused in {time.monotonic() - started:.1f} s")
+
+
+def test_standard_input_is_an_article(good):
+    content = good["crlf.txt"].read_bytes()
+    r = subprocess.run([sys.executable, "-m", "tui", "align", "-", SEED, "--csv", "-"], input=content,
+                       capture_output=True, cwd=ROOT, timeout=TIMEOUT, env={**os.environ, "SBS_MODEL": "hashing"})
+    assert r.returncode == 0, r.stderr
+    rows = read_csv(r.stdout.decode("utf-8"))
+    assert_offsets_true(rows, {"stdin": content.decode("utf-8"), Path(SEED).name: Path(SEED).read_text("utf-8")})
+    binary = subprocess.run([sys.executable, "-m", "tui", "align", "-", SEED], input=hostile.PNG,
+                            capture_output=True, text=False, cwd=ROOT, timeout=TIMEOUT)
+    assert binary.returncode == 1 and binary.stderr.decode() == "sbs: stdin: binary file (PNG image), not text\n"
