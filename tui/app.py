@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -80,6 +81,8 @@ class SideBySideApp(App[int]):
         Binding("t", "toggle_theme", "Theme", id="toggle-theme", show=False, tooltip="light / dark theme"),
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit"),
+        # Terminal users expect ctrl+c to quit (Textual's default only explains ctrl+q); anywhere, even in a dialog.
+        Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True, tooltip="quit"),
     ]
 
     def __init__(self, documents: Sequence[Document], embedder: Embedder, threshold: float = THRESHOLD,
@@ -104,6 +107,7 @@ class SideBySideApp(App[int]):
         self._orders: dict[tuple[int, str], list[Link]] = {}
         self.last_export: str | None = None
         self._titles: dict[str, tuple[str, int]] = {}
+        self._last_said, self._last_said_at = "", 0.0
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
 
     # -- layout -----------------------------------------------------------------------------------------------
@@ -373,13 +377,21 @@ class SideBySideApp(App[int]):
             return False
         return True
 
+    def say(self, message: str, timeout: float = 3, severity: str = "information") -> None:
+        """A short notification, not repeated while the same one is still on screen (held-down keys, slow links)."""
+        now = time.monotonic()
+        if self._last_said == message and now - self._last_said_at < timeout:
+            return
+        self._last_said, self._last_said_at = message, now
+        self.notify(message, timeout=timeout, severity=severity, markup=False)
+
     def _need_alignment(self) -> bool:
         if self.alignment is not None:
             return True
         if self.align_error:
-            self.notify("No alignment: " + self.align_error, severity="error", markup=False)
+            self.say("No alignment: " + self.align_error, severity="error")
         else:
-            self.notify("Still aligning; the highlights arrive when it is done.", timeout=3)
+            self.say("Still aligning; the highlights arrive when it is done.")
         return False
 
     def _step(self, direction: int, keep) -> None:
@@ -388,7 +400,7 @@ class SideBySideApp(App[int]):
             return
         order = self._order()
         if not order:
-            self.notify("No links between these two articles at this threshold.", timeout=3)
+            self.say("No links between these two articles at this threshold.")
             return
         if self.link is not None and self.link in order:
             pos = order.index(self.link)
@@ -422,12 +434,12 @@ class SideBySideApp(App[int]):
             return
         order = [ln for ln in self._order() if ln.kind == "conflict"]
         if not order:
-            self.notify("No conflicts between these two articles.", timeout=3)
+            self.say("No conflicts between these two articles.")
             return
         after = [ln for ln in order if self.link is None or order.index(ln) > order.index(self.link)] \
             if self.link in order else [ln for ln in order if self.sentence is None or self._here(ln) > self.sentence]
         if not after:
-            self.notify("Back to the first conflict.", timeout=2)
+            self.say("Back to the first conflict.", timeout=2)
             after = order
         self.select(self._here(after[0]), after[0])
 
@@ -435,12 +447,15 @@ class SideBySideApp(App[int]):
         if not self._need_alignment():
             return
         only = sorted(self._marks_sets()[0 if self.side == "left" else 1])
+        if not self.active_document.sentences:
+            self.say("This article has no sentences.")
+            return
         if not only:
-            self.notify("Every sentence of this article has a counterpart.", timeout=3)
+            self.say("Every sentence of this article has a counterpart.")
             return
         after = [k for k in only if self.sentence is None or k > self.sentence]
         if not after:
-            self.notify("Back to the first sentence only here.", timeout=2)
+            self.say("Back to the first sentence only here.", timeout=2)
             after = only
         self.select(after[0])
 
@@ -513,11 +528,11 @@ class SideBySideApp(App[int]):
             k = (start + step) % n
             if needle in sents[k].text.casefold():
                 if k <= start:
-                    self.notify("Search wrapped to the top.", timeout=2)
+                    self.say("Search wrapped to the top.", timeout=2)
                 self.select(k)
                 return
         self._refresh()
-        self.notify(f"Not found in this article: {safe_line(query, 60)}", markup=False, timeout=3)
+        self.say(f"Not found in this article: {safe_line(query, 60)}")
 
     def action_threshold(self, direction: int) -> None:
         new = round(min(0.95, max(0.05, self.threshold + direction * THRESHOLD_STEP)), 2)
@@ -526,7 +541,7 @@ class SideBySideApp(App[int]):
             return
         self.threshold = new
         if self.comparison is None:
-            self.notify(f"Threshold {new:.2f} (applied when the alignment is done).", timeout=2)
+            self.say(f"Threshold {new:.2f} (applied when the alignment is done).", timeout=2)
             return
         self.comparison = self.comparison.with_threshold(new)  # re-linking only: no re-embedding
         self._load_alignment(keep=self.sentence)  # the status line shows the threshold and the link count

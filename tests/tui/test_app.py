@@ -101,8 +101,11 @@ async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_do
         # The conflict glyph is drawn in the gutter, readable without colour.
         row = left.screen_row(app.link.left)
         assert left.render_line(row).text[:2] in ("▶!", "┃!")
+        conflict = app.link
         await pilot.press("n")
-        assert app.link.kind != "same"
+        assert app.link.kind != "same" and app.link != conflict
+        await pilot.press("N")  # back to the previous difference
+        assert app.link == conflict
         await pilot.press("u")
         assert app.sentence in app.alignment.left_only and app.link is None
         assert "only in this article" in status_text(app)
@@ -282,3 +285,22 @@ async def test_hostile_text_is_shown_not_obeyed(make_app):
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert all(strip.cell_length == lines[0].cell_length for strip in lines)  # wide characters fit
         assert "evil[bold].txt" in Content.from_markup(pane.border_title).plain  # escaped, not applied
+
+
+async def test_ctrl_c_quits_even_from_a_dialog(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")  # a text field has focus
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_repeated_notices_are_not_stacked(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        for _ in range(len(app._order()) + 3):
+            await pilot.press("u")
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == len(set(notes))
