@@ -32,9 +32,9 @@ class PairPicker(ModalScreen[tuple[int, int] | None]):
         options = []
         for i, j in self.pairs:
             prompt = Text(no_wrap=True, overflow="ellipsis", end="")
-            prompt.append(f"{i + 1:>{width}} ↔ {j + 1:<{width}} ", style="bold")
+            prompt.append(f"{i + 1:>{width}} ↔ {j + 1:<{width}}  ", style="bold")
             prompt.append(safe_line(self.names[i], 60))
-            prompt.append("  ↔  ", style="dim")
+            prompt.append(" ↔ ", style="dim")
             prompt.append(safe_line(self.names[j], 60))
             n = self.link_counts.get((i, j))
             if n is not None:
