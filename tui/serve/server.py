@@ -29,7 +29,8 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 # Resets what a full-screen app may have switched on, for when it dies without restoring the terminal:
 # mouse reporting, bracketed paste, hidden cursor, alternate screen, colours.
 TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l"
-                  b"\x1b[?25h\x1b[?1049l\x1b[0m\r\n")
+                  b"\x1b[?25h\x1b[0m")
+ALT_SCREEN_ON, ALT_SCREEN_OFF = b"\x1b[?1049h", b"\x1b[?1049l"
 
 
 @dataclass
@@ -166,6 +167,8 @@ class AppSession(asyncssh.SSHServerSession):
         self._ending: asyncio.Task | None = None
         self._tasks: list[asyncio.Task] = []
         self._closed = False
+        self.alt_screen = False
+        self._tail = b""
 
     # -- requests ------------------------------------------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
@@ -249,12 +252,24 @@ class AppSession(asyncssh.SSHServerSession):
         rc = await self.proc.wait()
         if self._ending is None:  # the app ended by itself (q, or a crash): pass its status on
             await self.proc.drain_output()
-            if rc != 0:
-                self._write(TERMINAL_RESET)
+            if rc != 0 or self.alt_screen:
+                self._reset_terminal()
             self._finish(rc)
 
     def _output(self, data: bytes) -> None:
+        # Follow whether the app left the reader on the alternate screen (the sequence may straddle two reads).
+        seen = self._tail + data
+        on, off = seen.rfind(ALT_SCREEN_ON), seen.rfind(ALT_SCREEN_OFF)
+        if on != off:
+            self.alt_screen = on > off
+        self._tail = seen[-(len(ALT_SCREEN_ON) - 1):]
         self._write(data)
+
+    def _reset_terminal(self) -> None:
+        """After an app that did not leave cleanly: switch off what it switched on; leave the alternate screen
+        only if it is still on (leaving it otherwise would move the reader's cursor)."""
+        self._write(TERMINAL_RESET + (ALT_SCREEN_OFF if self.alt_screen else b"") + b"\r\n")
+        self.alt_screen = False
 
     def _write(self, data: bytes) -> None:
         if self.chan is not None and not self._closed:
@@ -305,8 +320,8 @@ class AppSession(asyncssh.SSHServerSession):
             # Still connected: let the app restore the reader's terminal (SIGHUP/SIGTERM make it exit cleanly).
             rc = await self.proc.stop(grace=3.0, hang_up=True)
             await self.proc.drain_output()
-            if rc != 0:
-                self._write(TERMINAL_RESET)
+            if rc != 0 or self.alt_screen:
+                self._reset_terminal()
             self._write(f"\r\nsidebyside: {reason}\r\n".encode())
         self.server.log(f"session {self.id}: {reason}")
         self._finish(rc)
