@@ -145,7 +145,9 @@ class SideBySideApp(App[int]):
         total = sum(len(d.sentences) for d in docs)
         cached = isinstance(self.embedder, CachedEmbedder) and all(
             self.embedder.cached(d.texts) is not None for d in docs if d.texts)
-        stage = "reading cached embeddings" if cached else "loading the model"
+        inner = getattr(self.embedder, "inner", self.embedder)
+        loads_model = hasattr(inner, "load") and getattr(inner, "_model", None) is None
+        stage = "reading cached embeddings" if cached else ("loading the model" if loads_model else "encoding")
         self._from_thread(self.query_one(AlignProgress).show_stage, stage)
         last = [-1]
 
@@ -155,6 +157,10 @@ class SideBySideApp(App[int]):
             if done == n or done - last[0] >= 8:
                 last[0] = done
                 self._from_thread(self.query_one(AlignProgress).show, done, n)
+            if done == n and last[0] != -2:
+                last[0] = -2  # every sentence is encoded: what is left is scoring and linking the pairs
+                self._from_thread(self.query_one(AlignProgress).show_stage,
+                                  f"all {n} sentences encoded; scoring and linking the pairs")
 
         result: dict = {}
 
