@@ -50,6 +50,7 @@ LEGEND = HelpData("In the panes", (
     (ONLY_MARK, "a sentence only this article has (dimmed)"),
     ("␛ ⇄ ¦", "control, bidi and invisible characters in the text, shown instead of obeyed"),
     ("●", "the active pane: j/k walk its sentences; tab switches"),
+    ("click", "select a sentence; its counterpart comes level (nothing needs the mouse)"),
 ))
 
 
@@ -324,7 +325,7 @@ class SideBySideApp(App[int]):
                              self.alignment.threshold)
         elif self.sentence is not None:
             only = self.sentence in self._marks_sets()[0 if self.side == "left" else 1]
-            status.show_sentence(self.sentence, len(self.active_document.sentences), only, 0, len(order),
+            status.show_sentence(self.sentence, len(self.active_document.sentences), only, len(order),
                                  self.alignment.threshold)
 
     def _update_titles(self) -> None:

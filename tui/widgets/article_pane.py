@@ -60,12 +60,14 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     BINDINGS = [
-        Binding("tab", "app.switch_pane", "Other pane", id="switch-pane", show=False),
+        Binding("tab", "app.switch_pane", "Other pane", id="switch-pane", show=False,
+                tooltip="switch the active pane"),
         Binding("shift+tab", "app.switch_pane", "Other pane", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", id="page-down", show=False),
-        Binding("pageup,b", "page(-1)", "Page up", id="page-up", show=False),
-        Binding("home,g", "scroll_home", "Top", id="top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", id="bottom", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", id="page-down", show=False,
+                tooltip="scroll this pane a page down"),
+        Binding("pageup,b", "page(-1)", "Page up", id="page-up", show=False, tooltip="scroll this pane a page up"),
+        Binding("home,g", "scroll_home", "Top", id="top", show=False, tooltip="top of this article"),
+        Binding("end,G", "scroll_end", "Bottom", id="bottom", show=False, tooltip="end of this article"),
     ]
 
     class Clicked(Message):

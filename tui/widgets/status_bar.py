@@ -29,8 +29,7 @@ class StatusBar(Static):
             detail.append("same wording", style="dim")
         self.update(Text("\n", end="").join([head, detail]), layout=False)  # fixed height: no re-layout
 
-    def show_sentence(self, sentence: int, total: int, only: bool, links: int, total_links: int,
-                      threshold: float) -> None:
+    def show_sentence(self, sentence: int, total: int, only: bool, total_links: int, threshold: float) -> None:
         head = Text(no_wrap=True, overflow="ellipsis", end="")
         head.append(f"sentence {sentence + 1} of {total}", style="bold")
         if only:
