@@ -239,3 +239,42 @@ def test_fact_snapshot(snap_compare, make_app, marlow_docs, monkeypatch, no_colo
         await pilot.pause()
 
     assert snap_compare(make_app(marlow_docs), run_before=run_before, terminal_size=SMALL)
+
+
+async def test_leaving_before_the_groups_are_ready(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await aligned(pilot)
+        await pilot.press("o", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and app.is_running
+        await pilot.press("o")  # and it opens again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen) and app.screen.groups is not None
+
+
+async def test_overview_waits_for_the_alignment(make_app, marlow_docs, hashing):
+    import threading
+
+    gate = threading.Event()
+
+    class HeldEmbedder:
+        """The test double, held until the test lets it go: the alignment is still running."""
+
+        model_id = hashing.model_id
+
+        def encode(self, texts, progress=None):
+            gate.wait(30)
+            return hashing.encode(texts, progress)
+
+    app = make_app(marlow_docs, embedder=HeldEmbedder())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.comparison is None and not isinstance(app.screen, OverviewScreen)
+        gate.set()
+        await aligned(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, OverviewScreen)

@@ -126,7 +126,8 @@ class OverviewScreen(Screen[None]):
 
     def _groups_ready(self, groups: list[FactGroup]) -> None:
         self.groups = groups
-        self.refresh_table()
+        if self.is_attached:  # the reader may have left before the groups were ready
+            self.refresh_table()
 
     # -- drawing ------------------------------------------------------------------------------------------------
 
