@@ -374,6 +374,21 @@ class SideBySideApp(App[int]):
         if target is not None:
             there.scroll_line_to_row(target, row)
 
+    def on_article_pane_scrolled(self, message: ArticlePane.Scrolled) -> None:
+        """The reader scrolled one pane: bring the other along, the first linked sentence on screen level with
+        its counterpart. The cursor stays where it was (j/k resume from it)."""
+        if self.alignment is None:
+            return
+        here = message.pane
+        there = self.pane("right" if here.side == "left" else "left")
+        for k in here.visible_sentences():
+            links = self.links_of(k, here.side)
+            first = here.sentence_lines(k)[0]
+            if links and first >= round(here.scroll_offset.y):
+                counterpart = links[0].right if here.side == "left" else links[0].left
+                there.scroll_line_to_row(there.sentence_lines(counterpart)[0], here.screen_row(k))
+                return
+
     def on_article_pane_rewrapped(self) -> None:
         self.call_after_refresh(self.level)
 

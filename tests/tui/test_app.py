@@ -304,3 +304,19 @@ async def test_repeated_notices_are_not_stacked(make_app, marlow_docs):
             await pilot.press("u")
         notes = [n.message for n in app._notifications]
         assert len(notes) == len(set(notes))
+
+
+async def test_scrolling_one_pane_brings_the_other_along(make_app, seed_docs):
+    app = make_app(seed_docs[:4])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        left, right = app.pane("left"), app.pane("right")
+        link = app.link
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.link == link  # scrolling does not move the cursor
+        # Some linked sentence on the left screen has its counterpart level on the right.
+        level = [ln for ln in app.alignment.links
+                 if left.is_visible(ln.left) and right.screen_row(ln.right) == left.screen_row(ln.left)]
+        assert level

@@ -78,6 +78,13 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
             self.pane = pane
             self.sentence = sentence
 
+    class Scrolled(Message):
+        """The reader scrolled this pane (wheel, page keys): the other pane follows."""
+
+        def __init__(self, pane: "ArticlePane") -> None:
+            super().__init__()
+            self.pane = pane
+
     class Rewrapped(Message):
         """The pane changed width and re-wrapped its article: lines moved, the app re-levels."""
 
@@ -90,6 +97,7 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._search_re: re.Pattern | None = None
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._placed_at: int | None = None
         self._generation = 0  # bumped when anything but the current passage changes how lines look
 
     # -- data -------------------------------------------------------------------------------------------------
@@ -107,7 +115,7 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
             self.document = document
             self._layout = None
             self._invalidate()
-            self.scroll_to(y=0, animate=False)
+            self._place(0)
             self._update_virtual_size()
             self.refresh()
 
@@ -147,7 +155,19 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         return first >= top and last < top + self.view_height
 
     def scroll_line_to_row(self, line: int, row: int) -> None:
-        self.scroll_to(y=max(0, line - row), animate=False, immediate=True)
+        """Scroll on the app's behalf (levelling): not reported back as the reader's own scrolling."""
+        self._place(max(0, line - row))
+
+    def _place(self, y: int) -> None:
+        if round(self.scroll_offset.y) != min(y, self.max_scroll_y):
+            self._placed_at = y  # only when the offset will change: the watcher consumes it exactly once
+            self.scroll_to(y=y, animate=False, immediate=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        placed, self._placed_at = self._placed_at, None
+        if round(old_value) != round(new_value) and placed is None:
+            self.post_message(self.Scrolled(self))
 
     def visible_sentences(self) -> list[int]:
         lay = self.layout
