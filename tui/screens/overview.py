@@ -132,12 +132,15 @@ class OverviewScreen(Screen[None]):
     # -- drawing ------------------------------------------------------------------------------------------------
 
     def _articles_line(self) -> Text:
+        """The articles by column number, each with how many facts only it reports (+N) once grouped."""
         line = Text(end="", overflow="ellipsis")
         for d, doc in enumerate(self.documents):
             if d:
                 line.append("  ")
             line.append(f"{d + 1}", style="bold")
             line.append(" " + safe_line(doc.name, 24))
+            if self.groups is not None:
+                line.append(f" +{len(only_here(self.groups, d))}", style=CELLS["only"][1])
         return line
 
     @staticmethod
@@ -201,6 +204,7 @@ class OverviewScreen(Screen[None]):
             if keep in ids:
                 table.move_cursor(row=ids.index(keep))
         self.query_one("#overview-summary", Static).update(self._summary_text())
+        self.query_one("#overview-articles", Static).update(self._articles_line())
 
     def on_resize(self) -> None:
         self.refresh_table()
