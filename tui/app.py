@@ -458,8 +458,10 @@ class SideBySideApp(App[int]):
         if not order:
             self.say("No conflicts between these two articles.")
             return
-        after = [ln for ln in order if self.link is None or order.index(ln) > order.index(self.link)] \
-            if self.link in order else [ln for ln in order if self.sentence is None or self._here(ln) > self.sentence]
+        if self.link in order:
+            after = order[order.index(self.link) + 1:]
+        else:
+            after = [ln for ln in order if self.sentence is None or self._here(ln) > self.sentence]
         if not after:
             self.say("Back to the first conflict.", timeout=2)
             after = order
