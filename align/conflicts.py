@@ -96,7 +96,8 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 #: Modifiers before a number, longest first: name -> kind.
 _MODIFIERS = [
     (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"), (("no", "more", "than"), "at_most"),
-    (("more", "than"), "above"), (("greater", "than"), "above"), (("upwards", "of"), "above"), (("at", "least"), "at_least"),
+    (("more", "than"), "above"), (("greater", "than"), "above"), (("upwards", "of"), "above"),
+    (("at", "least"), "at_least"),
     (("fewer", "than"), "below"), (("less", "than"), "below"), (("up", "to"), "at_most"), (("at", "most"), "at_most"),
     (("close", "to"), "nearly"), (("as", "many", "as"), "at_most"),
     (("over",), "above"), (("above",), "above"), (("exceeding",), "above"), (("under",), "below"),
@@ -184,7 +185,8 @@ def _modifier(toks: list[Token], k: int) -> tuple[str, int]:
         return "exact", k
     for words, kind in _MODIFIERS_BY_LAST.get(toks[k - 1].key, ()):
         n = len(words)
-        if k - n >= 0 and tuple(t.key for t in toks[k - n:k]) == words and not any(t.brk for t in toks[k - n + 1:k + 1]):
+        if k - n >= 0 and tuple(t.key for t in toks[k - n:k]) == words and \
+                not any(t.brk for t in toks[k - n + 1:k + 1]):
             return kind, k - n
     return "exact", k
 
@@ -335,7 +337,8 @@ def _whens(toks: list[Token]) -> list[When]:
     for k, t in enumerate(toks):
         if t.key in _DAYS:
             out.append(When(t.start, t.end, "weekday", t.key, _event_context(toks, k, k + 1)))
-        elif t.key in _MONTHS and t.key != "may" or (t.key == "may" and k + 1 < len(toks) and toks[k + 1].key.isdigit()):
+        elif t.key in _MONTHS and (t.key != "may" or any(0 <= x < len(toks) and toks[x].key.isdigit()
+                                                          for x in (k - 1, k + 1))):  # "may" the verb
             # "May 22", "22 May"; a month alone is too vague to conflict
             if k + 1 < len(toks) and toks[k + 1].key.isdigit() and int(toks[k + 1].key) <= 31:
                 out.append(When(t.start, toks[k + 1].end, "date", f"{t.key} {int(toks[k + 1].key)}",
@@ -358,7 +361,8 @@ def _clause(toks: list[Token], a: int, b: int, reach: int = 10) -> tuple[int, in
     while lo > 0 and a - lo < reach and not toks[lo].brk and toks[lo - 1].key not in _CLAUSE_WORDS:
         lo -= 1
     hi = b
-    while hi < len(toks) and hi - b < reach and (hi == b and hi - lo <= 2 or not toks[hi].brk) and toks[hi].key not in _CLAUSE_WORDS:
+    while hi < len(toks) and hi - b < reach and toks[hi].key not in _CLAUSE_WORDS and (
+            not toks[hi].brk or hi == b and hi - lo <= 2):
         hi += 1
     return lo, hi
 
@@ -527,8 +531,9 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
         for qa in fa.quantities:
             for qb in fb.quantities:
                 if comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
-                    what = "casualties" if "harm" in (qa.event, qb.event) or "death" in (qa.event, qb.event) else "number"
-                    found.append(Conflict(qa.start, qa.end, qb.start, qb.end, f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"))
+                    what = "casualties" if {qa.event, qb.event} & {"harm", "death"} else "number"
+                    reason = f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"
+                    found.append(Conflict(qa.start, qa.end, qb.start, qb.end, reason))
     if fa.may_date and fb.may_date and fa.whens and fb.whens:
         for kind in ("weekday", "date"):
             wa = [w for w in fa.whens if w.kind == kind]
@@ -539,7 +544,8 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
             shared, x, y = max(pairs, key=lambda p: p[0])
             if shared >= 2:
                 what = "day" if kind == "weekday" else "date"
-                found.append(Conflict(x.start, x.end, y.start, y.end, f"{what}: {a[x.start:x.end]} vs {b[y.start:y.end]}"))
+                reason = f"{what}: {a[x.start:x.end]} vs {b[y.start:y.end]}"
+                found.append(Conflict(x.start, x.end, y.start, y.end, reason))
     for neg, other, left in ((fa.negated, fb, True), (fb.negated, fa, False)):
         this = fa if left else fb
         for n in neg:

@@ -17,8 +17,8 @@ civilians had been harmed") support each other whatever else they say, since the
 5. Every sentence left over is a fact only its own article reports (a group with one source).
 
 The pivot is the article whose version conflicts with the fewest others, then has the most support (a sentence
-that is in two facts only if no other can); its sentence labels the group, and every other article's relation (same / partial / conflict) is classified
-against it.
+that is in two facts only if no other can); its sentence labels the group, and every other article's relation
+(same / partial / conflict) is classified against it.
 """
 
 from __future__ import annotations
@@ -247,7 +247,8 @@ def _fact(documents: list[Document], members: Members, support: Callable[[Node, 
         return FactGroup(0, {d: tuple(ss)}, {d: "same"}, d, text((d, ss[0])), first)
     # Each article's main sentence is its best supported one; the pivot's labels the group.
     main = {d: max(ss, key=lambda s: (strength((d, s)), -s)) for d, ss in members.items()}
-    conflicts = {d: sum(1 for e in members if e != d and classify(text((d, main[d])), text((e, main[e])))[0] == "conflict")
+    conflicts = {d: sum(1 for e in members
+                        if e != d and classify(text((d, main[d])), text((e, main[e])))[0] == "conflict")
                  for d in members}
     pivot = min(members, key=lambda d: ((d, main[d]) in borrowed, conflicts[d], -strength((d, main[d])), d))
     label = (pivot, main[pivot])

@@ -151,3 +151,9 @@ def test_odd_input_does_not_crash():
 def test_cannot_is_a_negation():
     [(left, right, _)] = spans("Residents cannot return to their homes yet.", "Residents can return to their homes.")
     assert (left, right) == ("cannot return", "return")
+
+
+def test_day_month_order_and_may_the_verb():
+    assert [r for *_, r in spans("The raid began on 22 May near the border.", "The raid began on 23 May near the border.")] \
+        == ["date: 22 May vs 23 May"]
+    assert find_conflicts("Officials may 12 times visit the town.", "Officials may visit the town.") == ()
