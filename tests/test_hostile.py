@@ -438,3 +438,27 @@ def test_standard_input_is_an_article(good):
     binary = subprocess.run([sys.executable, "-m", "tui", "align", "-", SEED], input=hostile.PNG,
                             capture_output=True, text=False, cwd=ROOT, timeout=TIMEOUT)
     assert binary.returncode == 1 and binary.stderr.decode() == "sbs: stdin: binary file (PNG image), not text\n"
+
+
+# --- the embedding cache: a broken one only costs speed ------------------------------------------------------
+
+
+def test_cache_directory_that_is_a_file_or_corrupt_is_not_fatal(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    env = {**os.environ, "SBS_MODEL": "hashing", "SBS_CACHE_DIR": str(blocker / "cache")}
+    args = [sys.executable, "-m", "tui", "align", SEED, str(SEEDS[1]), "--csv", "-"]
+    r = subprocess.run(args, capture_output=True, cwd=ROOT, timeout=TIMEOUT, env=env)
+    assert r.returncode == 0, r.stderr
+    expected = r.stdout
+    # A cache whose every file is garbage (a truncated write, a disk error): rebuilt, same result.
+    cache = tmp_path / "cache"
+    env["SBS_CACHE_DIR"] = str(cache)
+    assert subprocess.run(args, capture_output=True, cwd=ROOT, timeout=TIMEOUT, env=env).stdout == expected
+    files = list(cache.rglob("*.npy"))
+    assert files
+    for f in files:
+        f.write_bytes(b"\x93NUMPY garbage")
+    r = subprocess.run(args, capture_output=True, cwd=ROOT, timeout=TIMEOUT, env=env)
+    assert r.returncode == 0 and r.stdout == expected and not r.stderr
+    assert all(f.read_bytes().startswith(b"\x93NUMPY") and f.stat().st_size > 100 for f in files)  # rewritten
