@@ -47,14 +47,46 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+#: Token pairs SequenceMatcher may face (it is quadratic at worst, and autojunk is off): after the common start
+#: and end are trimmed, a larger middle counts as one change. Sentences are far below; a megabyte without a full
+#: stop is not, and must not freeze the app.
+DIFF_BUDGET = 4_000_000
+#: Words of one change quoted in the summary.
+SUMMARY_WORDS = 30
+
+
+def _opcodes(ka: list[str], kb: list[str]) -> list[tuple[str, int, int, int, int]]:
+    n, m = len(ka), len(kb)
+    p = 0
+    while p < n and p < m and ka[p] == kb[p]:
+        p += 1
+    q = 0
+    while q < n - p and q < m - p and ka[n - 1 - q] == kb[m - 1 - q]:
+        q += 1
+    ops = [("equal", 0, p, 0, p)] if p else []
+    mid_a, mid_b = ka[p:n - q], kb[p:m - q]
+    if len(mid_a) * len(mid_b) > DIFF_BUDGET:
+        ops.append(("replace", p, n - q, p, m - q))
+    elif mid_a or mid_b:
+        sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
+        ops += [(op, i1 + p, i2 + p, j1 + p, j2 + p) for op, i1, i2, j1, j2 in sm.get_opcodes()]
+    if q:
+        ops.append(("equal", n - q, n, m - q, m))
+    return ops
+
+
+def _quote(text: str, toks: list[tuple[int, int, str]]) -> str:
+    words = [text[s:e] for s, e, _ in toks[:SUMMARY_WORDS]]
+    return " ".join(words) + (" …" if len(toks) > SUMMARY_WORDS else "")
+
+
 def word_diff(a: str, b: str) -> WordDiff:
     ta, tb = tokens(a), tokens(b)
-    sm = difflib.SequenceMatcher(None, [t[2] for t in ta], [t[2] for t in tb], autojunk=False)
     left: list[Span] = []
     right: list[Span] = []
     parts: list[str] = []
     same = 0
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes([t[2] for t in ta], [t[2] for t in tb]):
         if op == "equal":
             same += i2 - i1
         lop = {"equal": "equal", "replace": "changed", "delete": "deleted", "insert": ""}[op]
@@ -64,8 +96,8 @@ def word_diff(a: str, b: str) -> WordDiff:
         if j2 > j1:
             right.append(Span(tb[j1][0], tb[j2 - 1][1], rop))
         if op != "equal":
-            minus = " ".join(a[s:e] for s, e, _ in ta[i1:i2])
-            plus = " ".join(b[s:e] for s, e, _ in tb[j1:j2])
+            minus = _quote(a, ta[i1:i2])
+            plus = _quote(b, tb[j1:j2])
             parts.append(" ".join(x for x in (f"-{minus}" if minus else "", f"+{plus}" if plus else "") if x))
     total = max(len(ta), len(tb))
     ratio = same / total if total else 1.0

@@ -105,3 +105,23 @@ def test_mirror_link_swaps_spans_and_reason():
     assert (ln.left, ln.right) == (4, 3)
     assert ln.conflicts == (Conflict(5, 7, 0, 2, "number: no vs 12"),)
     assert ln.reason == "number: no vs 12"
+
+
+def test_a_wall_of_text_diffs_in_bounded_time():
+    import time
+
+    words = [f"w{i % 997}" for i in range(60_000)]
+    a = " ".join(words)
+    # One word changed in the middle: the common start and end are exact, the change is one word.
+    b = " ".join(words[:30_000] + ["changed"] + words[30_001:])
+    t0 = time.perf_counter()
+    d = word_diff(a, b)
+    assert [s.op for s in d.right] == ["equal", "changed", "equal"]
+    assert b[d.right[1].start:d.right[1].end] == "changed"
+    assert d.summary == "-w90 +changed"
+    # Both ends differ too: the middle is too large to search, so it is one change, quickly.
+    c = " ".join(["start"] + words[:30_000] + ["changed"] + words[30_001:] + ["end"])
+    d = word_diff(a, c)
+    assert [s.op for s in d.left] == ["changed"] and [s.op for s in d.right] == ["changed"]
+    assert len(d.summary) <= 200 and "…" in d.summary
+    assert time.perf_counter() - t0 < 30  # seconds, for both; searching them would take hours
