@@ -28,6 +28,7 @@ import sys
 import tempfile
 import termios
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ class PtyApp:
         self.total = 0
         self.last_output = time.monotonic()
         self.screen_tail = b""
+        self.everything = bytearray()
 
     def pump(self, seconds: float) -> int:
         """Read for `seconds`; returns the bytes read."""
@@ -66,6 +68,7 @@ class PtyApp:
             got += len(data)
             self.last_output = time.monotonic()
             self.screen_tail = (self.screen_tail + data)[-4096:]
+            self.everything += data
         self.total += got
         return got
 
@@ -123,8 +126,9 @@ def measure(model: str, low_bandwidth: bool, cache: Path, args) -> dict[str, flo
         except subprocess.TimeoutExpired:
             pass
         return {"open": opened, "open_s": open_s, "keys": keys, "moves": moves, "rest": rest,
-                "dialog_open": dialog_open, "dialog_rest": dialog_rest, "quit": quit_bytes,
-                "exit": app.proc.poll()}
+                "dialog_open": dialog_open, "dialog_rest": dialog_rest,
+                "quit": quit_bytes, "exit": app.proc.poll(),
+                "zlib": len(zlib.compress(bytes(app.everything), 6)) / max(1, len(app.everything))}
     finally:
         app.close()
 
@@ -154,7 +158,7 @@ def main() -> int:
     print(f"terminal {cols}x{rows}, TERM=xterm-256color, 5 seed articles; {args.presses} x j every "
           f"{args.interval:g} s; idle = {args.quiet:g} s quiet; rest measured over {args.rest:g} s")
     header = (f"{'embedder':<20} {'mode':<14} {'open':>8} {'open s':>6} {f'{args.presses} j':>8} {'moves':>5} "
-              f"{'per move':>8} {'rest':>5} {'dialog':>7} {'dialog rest B/s':>15} {'quit':>5}")
+              f"{'per move':>8} {'rest':>5} {'dialog':>7} {'dialog rest B/s':>15} {'quit':>5} {'zlib':>5}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="sbs-bandwidth-") as tmp:
@@ -172,10 +176,11 @@ def main() -> int:
                 print(f"{label:<20} {'low-bandwidth' if low else 'default':<14} {r['open']:>8,} "
                       f"{r['open_s']:>6.1f} {r['keys']:>8,} {r['moves']:>5} "
                       f"{r['keys'] / max(1, r['moves']):>8,.0f} {r['rest']:>5,} {r['dialog_open']:>7,} "
-                      f"{r['dialog_rest'] / args.rest:>15.1f} {r['quit']:>5,}", flush=True)
+                      f"{r['dialog_rest'] / args.rest:>15.1f} {r['quit']:>5,} {r['zlib']:>5.0%}", flush=True)
     print("bytes written to the terminal (what crosses an SSH link, before compression); 'moves' = presses of j "
           "that redrew (j stops at the last aligned passage, then rings the bell: 1 byte); 'dialog' = opening the "
-          "export dialog (a full repaint)")
+          "export dialog (a full repaint); 'zlib' = the whole session's bytes compressed as `ssh -C` would, as a share "
+          "of the raw size")
     return 0
 
 

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import ipaddress
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
