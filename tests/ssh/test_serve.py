@@ -154,7 +154,7 @@ def test_a_session_killed_midway_leaves_the_server_and_other_sessions_healthy(tm
     bystander = open_session(tmux, server, user_key)
     victim_pid, bystander_pid = session_pids(server, 2)
     os.kill(victim_pid, signal.SIGKILL)  # the app crashes hard
-    screen = tmux.wait_prompt(victim)
+    tmux.wait_prompt(victim)
     assert tmux.terminal_state(victim) == CLEAN_TERMINAL, "the server resets the reader's terminal after a crash"
     server.wait_log(r"session 1 ended: status -9")
 
