@@ -47,8 +47,8 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-#: Token pairs SequenceMatcher may face (it is quadratic at worst, and autojunk is off): after the common start
-#: and end are trimmed, a larger middle counts as one change. Sentences are far below; a megabyte without a full
+#: Token pairs SequenceMatcher may face (it is quadratic at worst, and autojunk is off): beyond it the common
+#: start and end are trimmed first, and a middle still larger counts as one change. Sentences are far below; a megabyte without a full
 #: stop is not, and must not freeze the app.
 DIFF_BUDGET = 4_000_000
 #: Words of one change quoted in the summary.
@@ -57,6 +57,8 @@ SUMMARY_WORDS = 30
 
 def _opcodes(ka: list[str], kb: list[str]) -> list[tuple[str, int, int, int, int]]:
     n, m = len(ka), len(kb)
+    if n * m <= DIFF_BUDGET:  # the usual case: the longest common run anywhere wins, as difflib does
+        return difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
     p = 0
     while p < n and p < m and ka[p] == kb[p]:
         p += 1
