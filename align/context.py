@@ -93,6 +93,8 @@ def _order_one_way(left: Document, right: Document, pairs: np.ndarray, score: np
         return zero, zero, 0.0
     a = a[np.lexsort((pairs[a, 1], pairs[a, 0]))]
     chain = a[longest_increasing(pairs[a, 1].tolist())]
+    # Tied anchors may share a left sentence; the projection needs strictly increasing positions on both sides.
+    chain = chain[np.r_[True, np.diff(pairs[chain, 0]) > 0]]
     if len(chain) < 2:
         return zero, zero, 0.0
     strength = len(chain) / len(a) * min(1.0, len(a) / ANCHORS_FULL)

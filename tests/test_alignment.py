@@ -198,3 +198,56 @@ def test_any_text_gives_a_valid_symmetric_alignment(hashing, left, right):
     assert_partition(ab)
     assert all(0 <= ln.score <= 1 for ln in ab.links)
     assert {(ln.left, ln.right) for ln in ab.links} == {(ln.right, ln.left) for ln in ba.links}
+
+
+def _distinct_sentences(count: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    words = ("harbour granite violin meadow lantern orchard falcon copper glacier tunnel ribbon saddle quarry "
+             "pepper marble beacon thimble walnut compass canyon feather lobster parade kettle mosaic anchor "
+             "biscuit cobalt dagger ember fjord goblet hammock igloo jasmine kayak lagoon mitten nectar").split()
+    out = []
+    for k in range(count):
+        a, b, c = rng.sample(words, 3)
+        out.append(f"The {a} and the {b} met the {c} in {1900 + k}.")
+    return out
+
+
+def test_reading_order_separates_a_repeated_sentence(hashing):
+    """Two copies of one refrain: in documents that share an order, each copy links best to its own place."""
+    lines = _distinct_sentences(40)
+    lines[5] = lines[30] = "And all the people shall say, Amen."
+    a, b = doc("a", "\n".join(lines)), doc("b", "\n".join(lines))
+    al = pair_alignment(a, b, hashing)
+    score = {(ln.left, ln.right): ln.score for ln in al.links}
+    assert score[(5, 5)] > score.get((5, 30), 0.0) + 0.2
+    assert score[(30, 30)] > score.get((30, 5), 0.0) + 0.2
+
+
+def test_reading_order_fades_when_the_documents_reorder(hashing):
+    from align.context import order_fit
+    from align.features import pair_features
+    from align.scoring import PAIR_WEIGHTS, first_pass_logit
+
+    lines = _distinct_sentences(40)
+    shuffled = lines[:]
+    random.Random(5).shuffle(shuffled)
+    strengths = {}
+    for name, other in (("same order", lines), ("shuffled", shuffled)):
+        a, b = doc("a", "\n".join(lines)), doc("b", "\n".join(other))
+        el, er = embed_documents([a, b], hashing)
+        c = candidates(el, er)
+        p = 1 / (1 + np.exp(-first_pass_logit(pair_features(a, b, el, er, c), PAIR_WEIGHTS)))
+        off, on, strengths[name] = order_fit(a, b, c.pairs, p)
+        assert np.all((off >= 0) & (off <= 1) & (on >= 0) & (on <= 1))
+    assert strengths["same order"] > 0.9 and strengths["shuffled"] < 0.4
+
+
+def test_longest_increasing_subsequence():
+    from align.context import longest_increasing
+
+    values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9]
+    got = longest_increasing(values)
+    picked = [values[k] for k in got]
+    assert got == sorted(got) and all(x < y for x, y in zip(picked, picked[1:]))
+    assert len(got) == 6  # e.g. 1 4 5 6 8 9
+    assert longest_increasing([]) == [] and longest_increasing([5, 4, 3]) in ([2], [1], [0])
