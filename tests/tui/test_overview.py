@@ -283,3 +283,21 @@ async def test_overview_waits_for_the_alignment(make_app, marlow_docs, hashing):
         await aligned(pilot)
         await pilot.press("o")
         assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_fact_versions_rewrap_on_resize(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await overview(pilot)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        olist = app.screen.query_one(OptionList)
+        olist.highlighted = 2
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        olist = app.screen.query_one(OptionList)
+        assert olist.highlighted == 2
+        for i in range(olist.option_count):
+            lines = str(olist.get_option_at_index(i).prompt).split("\n")
+            assert all(len(line) <= 60 for line in lines[1:])
+            assert all(line.startswith("  ") for line in lines[1:])

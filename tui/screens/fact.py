@@ -90,12 +90,14 @@ class FactScreen(Screen[None]):
             title.append(" · ")
             title.append("! conflict", style="bold reverse")
         yield Static(title, id="fact-title")
-        options = [Option(self._prompt(d), id=f"doc{d}", disabled=d not in g.members) for d in self.order]
-        yield OptionList(*options, id="fact-versions")
+        yield OptionList(*self._options(), id="fact-versions")
         hint = Text("underlined: differs from the label's version · reversed: the conflicting words · "
                     "enter/g: open in the pair view · esc: back", no_wrap=True, overflow="ellipsis", end="")
         yield Static(hint, id="fact-hint")
         yield Footer(compact=True)
+
+    def _options(self) -> list[Option]:
+        return [Option(self._prompt(d), id=f"doc{d}", disabled=d not in self.group.members) for d in self.order]
 
     def _prompt(self, doc: int) -> Text:
         g = self.group
@@ -112,13 +114,23 @@ class FactScreen(Screen[None]):
         if rel == "conflict":
             for reason in conflict_reasons(g, self.comparison, doc):
                 lines.append(Text("  ! " + safe_line(reason), style="bold", no_wrap=True, overflow="ellipsis", end=""))
-        body = Text("  ", end="")
-        body.append_text(version_text(self.comparison, g, doc))
-        lines.append(body)
+        # The version wrapped here, each line indented under the heading (the list would wrap at its edge).
+        width = max(20, (self.size.width or self.app.size.width) - 6)
+        for line in version_text(self.comparison, g, doc).wrap(self.app.console, width):
+            indented = Text("  ", end="")
+            indented.append_text(line)
+            lines.append(indented)
         return Text("\n", end="").join(lines)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def on_resize(self) -> None:
+        olist = self.query_one(OptionList)
+        keep = olist.highlighted
+        olist.clear_options()
+        olist.add_options(self._options())
+        olist.highlighted = keep
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
