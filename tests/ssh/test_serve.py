@@ -319,3 +319,24 @@ def test_an_app_that_cannot_start_tells_the_reader_and_the_server_carries_on(tmu
     assert tmux.terminal_state(pane) == CLEAN_TERMINAL
     server.wait_log(r"session 1 ended: status 1")
     assert server.alive()
+
+
+@pytest.mark.model
+def test_with_the_real_model_sessions_open_from_the_cache_warmed_at_start(tmux, start_server, authorized, user_key,
+                                                                          tmp_path):
+    """The server embeds the articles once before listening; sessions then never load torch."""
+    server = SbsServer(tmp_path, ["--authorized-keys", str(authorized), "--host-key", str(tmp_path / "hk"),
+                                  "--export-dir", str(tmp_path / "exports")],
+                       env={"SBS_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        server.start(timeout=300)
+        assert "preparing the alignment" in server.log()
+        pane = open_session(tmux, server, user_key)
+        tmux.wait_screen(pane, lambda s: "Aligning" not in s and shows_articles(s), 60, what="the aligned view")
+        (pid,) = session_pids(server, 1)
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        assert "libtorch" not in maps, "the session loaded the model instead of reading the warm cache"
+        tmux.keys(pane, "q")
+        tmux.wait_prompt(pane)
+    finally:
+        server.stop()
