@@ -322,7 +322,7 @@ def test_an_app_that_cannot_start_tells_the_reader_and_the_server_carries_on(tmu
 
 
 @pytest.mark.model
-def test_with_the_real_model_sessions_open_from_the_cache_warmed_at_start(tmux, start_server, authorized, user_key,
+def test_with_the_real_model_sessions_open_from_the_cache_warmed_at_start(tmux, ssh_tools, authorized, user_key,
                                                                           tmp_path):
     """The server embeds the articles once before listening; sessions then never load torch."""
     server = SbsServer(tmp_path, ["--authorized-keys", str(authorized), "--host-key", str(tmp_path / "hk"),
