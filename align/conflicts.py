@@ -136,6 +136,8 @@ _EVENTS = {
     "arres": "arrest", "detai": "arrest", "captu": "arrest",
 }
 _PRONOUNS = {"them", "those", "these", "us", "it"}
+#: Words before a number that make it a part of another count.
+_PART_OF = {"including", "includes", "include", "among", "incl", "plus", "besides"}
 
 
 def _event(stem: str) -> str | None:
@@ -230,6 +232,9 @@ def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
                     continue
                 kind, first = _modifier(toks, k)
             low, high = _interval(kind, v) if kind != "vague" else (low, high)
+        if first > 0 and toks[first - 1].key in _PART_OF:
+            k = end  # "12 civilians, including 3 children": a part of another count, not a count of its own
+            continue
         # The counted thing: a known noun within three words (adjectives between), else the next word.
         thing, noun_end = None, end
         for n in range(end, min(end + 4, len(toks))):
@@ -294,16 +299,24 @@ def _nearest_event(toks: list[Token], first: int, end: int) -> tuple[str | None,
             best = min(best, (first - n, ev, n), key=lambda b: b[0])
             break
         n -= 1
-    n = end
-    while n < len(toks) and n - end < 6:
-        if toks[n].brk and n > end - 1 and n != end:
+    n, steps, resume = end, 0, end
+    while n < len(toks) and steps < 6:
+        if toks[n].key in _PART_OF and (toks[n].brk or n == end):
+            # "12 civilians, including 3 children, were injured": the event is after the aside.
+            n += 1
+            while n < len(toks) and not toks[n].brk:
+                n += 1
+            resume = n
+            continue
+        if toks[n].brk and n != resume:
             break
         ev = _event(toks[n].stem)
         if ev:
-            if n - end + 1 <= best[0]:
-                best = (n - end + 1, ev, n)
+            if steps + 1 <= best[0]:
+                best = (steps + 1, ev, n)
             break
         n += 1
+        steps += 1
     return best[1], best[2]
 
 

@@ -157,3 +157,8 @@ def test_day_month_order_and_may_the_verb():
     assert [r for *_, r in spans("The raid began on 22 May near the border.", "The raid began on 23 May near the border.")] \
         == ["date: 22 May vs 23 May"]
     assert find_conflicts("Officials may 12 times visit the town.", "Officials may visit the town.") == ()
+
+
+def test_a_part_of_a_count_is_not_a_count():
+    assert find_conflicts("Twelve civilians were injured.", "12 civilians, including 3 children, were injured.") == ()
+    assert len(find_conflicts("Twelve civilians were injured.", "Nine civilians, including 3 children, were injured.")) == 1
