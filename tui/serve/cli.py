@@ -35,7 +35,6 @@ def serve_parser() -> argparse.ArgumentParser:
                    help="close a session after S seconds without input (default 900; 0: never)")
     p.add_argument("--export-dir", metavar="DIR",
                    help="where exports from sessions are written (default: exports/ in the user data dir)")
-    p.add_argument("--low-bandwidth", action="store_true", help="run every session in low-bandwidth mode")
     p.add_argument("--quiet", action="store_true", help="do not log sessions to standard error")
     _common(p)
     return p
@@ -101,8 +100,6 @@ def build_config(args: argparse.Namespace):
         app_args.append("--no-cache")
     if args.threshold is not None:
         app_args += ["--threshold", repr(threshold)]
-    if args.low_bandwidth:
-        app_args.append("--low-bandwidth")
     export_dir = Path(args.export_dir).expanduser().resolve() if args.export_dir else data_dir() / "exports"
     try:
         export_dir.mkdir(parents=True, exist_ok=True)
