@@ -2,7 +2,8 @@
 
 The articles are on screen at once (segmentation only); the alignment runs in a worker thread with visible
 progress, and the highlights arrive when it is done. All state that decides what is highlighted lives here;
-the panes (tui/widgets/article_pane.py) only draw it.
+the panes (tui/widgets/article_pane.py) only draw it. Other screens steer the pair view with
+`show_pair(left, right)` and `select(sentence)` (a sentence of the active article, `side`).
 """
 
 from __future__ import annotations
