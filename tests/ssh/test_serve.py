@@ -340,3 +340,22 @@ def test_with_the_real_model_sessions_open_from_the_cache_warmed_at_start(tmux, 
         tmux.wait_prompt(pane)
     finally:
         server.stop()
+
+
+def test_a_served_session_sends_nothing_at_rest(server, user_key):
+    from ssh_harness import PtyClient
+
+    client = PtyClient(server.ssh_argv(user_key), env={**os.environ, "TERM": "xterm-256color"})
+    try:
+        client.until_quiet(1.5, 60)
+        assert client.read_for(3.0) == 0, "bytes sent at rest"
+        client.send(b"e")  # a text field with a cursor: low-bandwidth mode (on in served sessions) does not blink
+        client.until_quiet(1.0, 10)
+        assert b"Export the alignment" in client.received
+        assert client.read_for(3.0) == 0, "bytes sent at rest with the export dialog open"
+        client.send(b"\x1b")
+        client.until_quiet(1.0, 10)
+        client.send(b"q")
+        assert client.proc.wait(15) == 0
+    finally:
+        client.close()
