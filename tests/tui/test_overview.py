@@ -62,7 +62,7 @@ async def test_rows_cells_and_summary(make_app, marlow_docs):
         assert f"in all 3: {n_all}" in summary and f"in one only: {n_one}" in summary
         assert f"conflicts: {n_conf}" in summary and n_conf >= 1
         # Per article, how many facts only it reports.
-        articles = plain(screen.query_one("#overview-articles", Static))
+        articles = plain(screen.query_one("#overview-articles", Static)).replace("\u00a0", " ")
         for d in range(3):
             n = sum(1 for g in groups if g.sources == 1 and d in g.members)
             assert f"{d + 1} marlow-{'abc'[d]}.txt +{n}" in articles

@@ -137,10 +137,11 @@ class OverviewScreen(Screen[None]):
         for d, doc in enumerate(self.documents):
             if d:
                 line.append("  ")
+            # No-break spaces keep an article's number, name and count together when the line wraps.
             line.append(f"{d + 1}", style="bold")
-            line.append(" " + safe_line(doc.name, 24))
+            line.append("\u00a0" + safe_line(doc.name, 24).replace(" ", "\u00a0"))
             if self.groups is not None:
-                line.append(f" +{len(only_here(self.groups, d))}", style=CELLS["only"][1])
+                line.append(f"\u00a0+{len(only_here(self.groups, d))}", style=CELLS["only"][1])
         return line
 
     @staticmethod
