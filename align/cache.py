@@ -79,3 +79,81 @@ class EmbeddingCache:
             p.unlink()
         except OSError:
             pass
+
+
+#: Texts shorter than this are segmented every time: an article takes milliseconds, a book seconds.
+UNITS_MIN_CHARS = 100_000
+_KINDS = ("sentence", "heading", "bullet")
+
+
+def segmenter_version() -> str:
+    """Changes whenever the segmenter's code or syntok does, so a cached segmentation is never stale."""
+    from importlib import metadata
+
+    h = hashlib.sha256((Path(__file__).with_name("segment.py")).read_bytes())
+    try:
+        h.update(metadata.version("syntok").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    return h.hexdigest()[:16]
+
+
+class UnitCache:
+    """A book's segmentation on disk (offsets, kinds, paragraphs), so reopening it paints at once.
+
+    Stored next to the embeddings; an entry that does not fit the text exactly is dropped and recomputed.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = (Path(directory) if directory else default_cache_dir()) / "units"
+
+    def path(self, text: str) -> Path:
+        h = hashlib.sha256(segmenter_version().encode())
+        h.update(b"\x00")
+        h.update(text.encode("utf-8", "surrogatepass"))
+        key = h.hexdigest()
+        return self.directory / key[:2] / f"{key}.npy"
+
+    def get(self, text: str):
+        from align.document import Sentence
+
+        p = self.path(text)
+        try:
+            arr = np.load(p, allow_pickle=False)
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt or truncated: rebuild
+            EmbeddingCache._drop(p)
+            return None
+        n = len(text)
+        ok = arr.ndim == 2 and arr.shape[1] == 4 and arr.dtype.kind == "i" and arr.shape[0] > 0
+        if ok:
+            starts, ends, kinds, paras = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+            ok = bool((starts >= 0).all() and (ends <= n).all() and (starts < ends).all()
+                      and (starts[1:] >= ends[:-1]).all() and ((kinds >= 0) & (kinds < len(_KINDS))).all())
+        if not ok:
+            EmbeddingCache._drop(p)
+            return None
+        return [Sentence(i, s, e, text[s:e], _KINDS[k], g) for i, (s, e, k, g) in enumerate(arr.tolist())]
+
+    def put(self, text: str, units) -> None:
+        if not units:
+            return
+        arr = np.array([(u.start, u.end, _KINDS.index(u.kind), u.paragraph) for u in units], dtype=np.int64)
+        p = self.path(text)
+        tmp = None
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                np.save(f, arr, allow_pickle=False)
+            os.replace(tmp, p)
+            tmp = None
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass

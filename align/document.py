@@ -47,9 +47,27 @@ class Document:
 
 
 def document_from_text(name: str, text: str, path: str | None = None) -> Document:
-    from align.segment import segment
+    return Document(name=name, text=text, sentences=tuple(_units(text)), path=path)
 
-    return Document(name=name, text=text, sentences=tuple(segment(text)), path=path)
+
+def _units(text: str) -> list[Sentence]:
+    """Segment the text; a book's segmentation (seconds of syntok) is read back from the cache."""
+    from align.cache import UNITS_MIN_CHARS
+
+    if len(text) < UNITS_MIN_CHARS:
+        from align.segment import segment
+
+        return segment(text)
+    from align.cache import UnitCache
+
+    cache = UnitCache()
+    units = cache.get(text)
+    if units is None:
+        from align.segment import segment
+
+        units = segment(text)
+        cache.put(text, units)
+    return units
 
 
 def decode(data: bytes, name: str) -> str:
