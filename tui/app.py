@@ -486,17 +486,25 @@ class SideBySideApp(App[int]):
 
     def action_switch_pane(self) -> None:
         link = self.link
+        old = self.pane(self.side)
+        row = old.screen_row(self.sentence) if self.sentence is not None else 0
         self.side = self.other_side
-        self.pane(self.side).focus()
+        pane = self.pane(self.side)
+        pane.focus()
         if link is not None:
             self.select(self._here(link), link)
+            return
+        # No current link (a sentence only the other article has): take the sentence that starts on screen
+        # nearest the reader's row, and bring its counterpart level (a sentence cut off at the top would
+        # send the counterpart out of view).
+        top = round(pane.scroll_offset.y)
+        visible = pane.visible_sentences()
+        starting = [k for k in visible if pane.sentence_lines(k)[0] >= top] or visible
+        if starting:
+            self.select(min(starting, key=lambda k: abs(pane.screen_row(k) - row)))
         else:
-            visible = self.pane(self.side).visible_sentences()
-            if visible:
-                self.select(visible[0], level=False)
-            else:
-                self.sentence = None
-                self._refresh()
+            self.sentence = None
+            self._refresh()
 
     def action_cycle_article(self, side: str) -> None:
         n = len(self.documents)

@@ -89,6 +89,28 @@ async def test_tab_switches_the_active_pane(make_app, marlow_docs):
         assert_level(app)
 
 
+async def test_tab_from_a_sentence_only_here_lands_on_a_passage_with_its_counterpart_level(make_app, seed_docs):
+    app = make_app(seed_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        tried = 0
+        for _ in range(len(app.alignment.left_only)):
+            await pilot.press("u")
+            assert app.link is None
+            await pilot.press("tab")
+            right = app.pane("right")
+            # The new current sentence starts on screen, and what it is linked to is level with it.
+            assert app.side == "right" and right.screen_row(app.sentence) >= 0
+            assert app.sentence in right.visible_sentences()
+            if app.link is not None:
+                assert_level(app)
+                tried += 1
+            await pilot.press("tab")
+            if app.link is not None:
+                await pilot.press("j")  # past this passage, so the next u starts from here
+        assert tried
+
+
 async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
