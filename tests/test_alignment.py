@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from align.compare import compare, embed_documents
 from align.document import document_from_text
-from align.context import diagonal_support
 from align.features import candidates
 from align.linking import THRESHOLD, link
 from align.scoring import score_pair
@@ -141,14 +140,6 @@ def test_candidates_are_bounded_per_sentence(hashing):
     assert len(c.pairs) <= 6 * (1500 + 1200)
     assert np.allclose(c.row_best, (el @ er.T).max(axis=1), atol=1e-5)
     assert np.allclose(c.col_best, (el @ er.T).max(axis=0), atol=1e-5)
-
-
-def test_diagonal_support_reads_only_diagonal_neighbours():
-    pairs = np.array([[0, 0], [1, 1], [1, 2], [2, 0], [2, 2]])
-    score = np.array([0.9, 0.1, 0.5, 0.7, 0.3])
-    got = diagonal_support(pairs, score, 3)
-    # (1,1) sees (0,0) and (2,2); (2,2) sees (1,1); (1,2) and (2,0) have no diagonal neighbour; (0,0) sees (1,1).
-    assert got.tolist() == pytest.approx([0.1, 0.9, 0.0, 0.0, 0.1])
 
 
 @pytest.mark.parametrize("left_text,right_text", [
