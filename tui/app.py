@@ -18,6 +18,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import ModalScreen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
@@ -84,7 +85,7 @@ class SideBySideApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit"),
         # Terminal users expect ctrl+c to quit (Textual's default only explains ctrl+q); anywhere, even in a dialog.
-        Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True, tooltip="quit"),
+        Binding("ctrl+c", "quit_anywhere", "Quit", id="quit-ctrl-c", show=False, priority=True, tooltip="quit"),
     ]
 
     def __init__(self, documents: Sequence[Document], embedder: Embedder, threshold: float = THRESHOLD,
@@ -398,7 +399,14 @@ class SideBySideApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in PAIR_ACTIONS and len(self.screen_stack) > 1:
             return False
+        # Under a dialog the footer would still offer "? Help q Quit" while q answers the dialog (or types):
+        # hide them; ctrl+c still quits from anywhere.
+        if action in ("help", "quit") and isinstance(self.screen, ModalScreen):
+            return False
         return True
+
+    async def action_quit_anywhere(self) -> None:
+        await self.action_quit()
 
     def say(self, message: str, timeout: float = 3, severity: str = "information") -> None:
         """A short notification, not repeated while the same one is still on screen (held-down keys, slow links)."""

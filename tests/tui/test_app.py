@@ -318,6 +318,27 @@ async def test_ctrl_c_quits_even_from_a_dialog(make_app, marlow_docs):
     assert app.return_code == 0
 
 
+async def test_under_a_dialog_q_does_not_quit_and_the_footer_offers_no_pair_keys(make_app, marlow_docs):
+    from textual.widgets import Footer
+
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        app.push_screen(ConfirmScreen("Overwrite it?"))
+        await pilot.pause()
+        await pilot.press("q", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        footer = app.screen_stack[0].query_one(Footer)
+        shown = [key.key for key in footer.query("FooterKey")] if footer.is_mounted else []
+        assert not [k for k in shown if k in ("q", "question_mark", "j")], shown
+        await pilot.press("n")
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_repeated_notices_are_not_stacked(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:
