@@ -83,6 +83,11 @@ def decode(data: bytes, name: str) -> str:
     head = data[:8192]
     kind = _binary_kind(head)
     if kind or b"\x00" in head:  # magic first: an uncompressed PDF can be plain ASCII
+        if not kind:
+            for order, zeros in (("le", head[1::2]), ("be", head[0::2])):
+                if len(head) >= 4 and zeros.count(0) >= 0.9 * len(zeros):
+                    raise DocumentError(f"{name}: UTF-16 text without a byte-order mark; convert it first, "
+                                        f"e.g. iconv -f utf-16{order} -t utf-8")
         raise DocumentError(f"{name}: binary file{kind}, not text")
     try:
         return data.decode("utf-8")

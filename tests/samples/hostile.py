@@ -64,6 +64,8 @@ def bad_files() -> dict[str, tuple[bytes, str]]:
         "blank.txt": ("  \n\t\r\n\u3000\n\ufeff\u200b\n".encode("utf-8"), "only white space"),
         "nul.txt": (b"text\x00with a NUL byte", "binary file"),
         "odd-utf16.txt": (b"\xff\xfeA\x00B", "not valid UTF-16"),
+        "utf16-no-bom.txt": ("The ministry said 70 saboteurs died.".encode("utf-16-le"),
+                             "UTF-16 text without a byte-order mark; convert it first, e.g. iconv -f utf-16le"),
     }
 
 
