@@ -5,6 +5,7 @@
 - cold `sbs align seeds --csv` (empty embedding cache) vs the floor: a bare `python -c` that imports
   sentence-transformers, loads the same model by path and encodes the same sentences;
 - warm `sbs align seeds --csv` vs `python -c pass`, and which heavy modules the warm run imported (none allowed);
+- the app's first paint on a real terminal (a pty) vs a one-line Textual app, for the seeds and for Law;
 - the scale case, Law (KJV vs WEB, ~4,300 verses a side): segmentation, embedding (cold once, then from the
   cache), alignment after embeddings, peak RSS of the process, and the whole warm `sbs align` on it.
 
@@ -115,6 +116,64 @@ def sbs_align(paths: list[str], out: str, cache_dir: str) -> tuple[float, dict]:
     return wall, report
 
 
+#: The peer of the app's first paint: the smallest Textual app that shows one line of text.
+HELLO_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Hello(App):
+    def compose(self):
+        yield Static("FIRST-PAINT-MARKER")
+Hello().run()
+"""
+
+
+def first_paint(args: list[str], cache_dir: str, needle: str, timeout: float = 120) -> float:
+    """Seconds from start until `needle` is written to a real terminal (a pty, 120x40), then the app is stopped."""
+    import fcntl
+    import select
+    import signal
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env={**env(cache_dir), "TERM": "xterm-256color"}, stdin=slave,
+                            stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    target = needle.encode()
+    try:
+        while time.perf_counter() - started < timeout:
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    seen = (seen + os.read(master, 65536))[-65536:]
+                except OSError:
+                    break
+                if target in seen:
+                    return time.perf_counter() - started
+            elif proc.poll() is not None:
+                break
+        raise SystemExit(f"perf: {needle!r} never appeared on the terminal")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+        os.close(master)
+
+
+def paint_needle(path: str) -> str:
+    """A word the app shows near the top of the left pane: the longest word of the first sentence."""
+    sys.path.insert(0, str(ROOT))
+    from align.segment import segment
+
+    text = Path(path).read_text(encoding="utf-8")
+    first = segment(text[:5000])[0].text
+    return max(first.split(), key=len)
+
+
 def seed_sentences(path: Path) -> int:
     sys.path.insert(0, str(ROOT))
     from align.document import read_document
@@ -183,6 +242,13 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     rows.append(("heavy modules imported by the warm run", ", ".join(heavy) or "none", "must be none",
                  "ok" if not heavy else "FAIL"))
 
+    # The app's first paint (articles on screen, the model still loading) vs a one-line Textual app.
+    hello = min(first_paint([PY, "-c", HELLO_APP], str(work / "unused"), "FIRST-PAINT-MARKER")
+                for _ in range(3))
+    paint_cold = first_paint([PY, "-m", "tui", *seeds], str(work / "paint-cold"), paint_needle(seeds[0]))
+    rows.append(("app first paint, seeds (empty cache: the model loads after)", f"{paint_cold:.2f} s",
+                 f"one-line Textual app {hello:.2f} s", f"{paint_cold / hello:.2f}x"))
+
     # Law: stages in one process, cold then warm, plus the whole command warm.
     law = [str(LAW / "Law.kjv.txt"), str(LAW / "Law.web.txt")]
     if all(Path(p).exists() for p in law):
@@ -212,6 +278,11 @@ def measure(args: argparse.Namespace, work: Path) -> None:
                      "ok" if peak < 1.5 * 2**30 else "OVER"))
         rows.append(("Law: peak RSS (warm run)", mb(law_warm["peak_rss"]), "limit 1.5 GB",
                      f"torch imported: {'yes' if law_warm['torch'] else 'no'}"))
+        needle = paint_needle(law[0])
+        fresh = first_paint([PY, "-m", "tui", *law], str(work / "law-paint"), needle)
+        again = first_paint([PY, "-m", "tui", *law], str(work / "law-paint"), needle)
+        rows.append(("Law: app first paint, first open / reopened", f"{fresh:.2f} s / {again:.2f} s",
+                     f"one-line Textual app {hello:.2f} s", f"{fresh / hello:.1f}x / {again / hello:.1f}x"))
         law_wall, law_report = sbs_align(law, out, law_cache)
         rows.append(("Law: warm `sbs align --csv` end to end", f"{law_wall:.2f} s", f"`python -c pass` {py_pass:.2f} s",
                      f"{law_wall / py_pass:.1f}x, peak {mb(law_report['peak_rss'])}"))
