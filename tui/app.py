@@ -45,7 +45,8 @@ PAIR_ACTIONS = {"next_link", "prev_link", "next_diff", "prev_diff", "next_confli
                 "cycle_article", "pick_pair", "search", "threshold", "export", "toggle_theme", "overview"}
 
 LEGEND = HelpData("In the panes", (
-    (CURRENT_FIRST + CURRENT_REST, "the current passage (left) and its counterpart (right), kept level"),
+    (f"{CURRENT_FIRST} {CURRENT_REST}", f"the current passage ({CURRENT_FIRST} on its first line) and, level with "
+                                        "it in the other pane, its counterpart"),
     ("underlined", "words that differ inside the current link"),
     (CONFLICT_MARK, "a sentence in a conflict: the two articles state a fact differently"),
     ("reversed", "the conflicting words of the current link (reason in the status line)"),
@@ -637,7 +638,8 @@ class SideBySideApp(App[int]):
             self._from_thread(self.notify, safe_line(str(exc)), title="Export failed", severity="error",
                               markup=False, timeout=10)
             return
-        self._from_thread(self.notify, f"Wrote {rows} rows to {safe_line(request.path)}", title="Exported",
+        self._from_thread(self.notify, f"Wrote {rows} rows to {safe_line(os.path.abspath(request.path))}",
+                          title="Exported",
                           markup=False, timeout=6)
         self.last_export = request.path  # for tests and the report; written on the worker thread, read after
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 from rich.console import Console
@@ -259,17 +260,48 @@ async def test_export_in_a_served_session_only_takes_plain_names(make_app, marlo
         assert (served / "mine.csv").exists() and not (tmp_path / "escape.csv").exists()
 
 
-async def test_export_failure_is_a_notification(make_app, marlow_docs, tmp_path, monkeypatch):
+async def test_export_to_a_missing_folder_is_refused_in_the_dialog(make_app, marlow_docs, tmp_path, monkeypatch):
     monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("e")
-        app.screen.query_one("#export-path").value = str(tmp_path / "missing" / "x.csv")
+        typed = str(tmp_path / "missing" / "x.csv")
+        app.screen.query_one("#export-path").value = typed
         await pilot.press("enter")
+        # The dialog stays, says why, and keeps what was typed, so one fix is enough.
+        assert isinstance(app.screen, ExportDialog)
+        assert "no folder" in str(app.screen.query_one("#export-error").render())
+        assert app.screen.query_one("#export-path").value == typed
+        assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+async def test_export_failure_is_a_notification(make_app, marlow_docs, monkeypatch):
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = "/dev/full"
+        await pilot.press("enter", "y")  # it exists: asked first
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert any("does not exist" in n.message for n in app._notifications)
+        assert any("disk full" in n.message for n in app._notifications)
+        assert app.last_export is None
+
+
+async def test_export_notification_names_the_whole_path(make_app, marlow_docs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        written = [n.message for n in app._notifications if n.title == "Exported"]
+        assert written and str(tmp_path / "sbs-marlow-a-vs-marlow-b.csv") in written[-1]
 
 
 async def test_help_lists_the_keys_and_q_quits(make_app, marlow_docs):
@@ -307,6 +339,18 @@ async def test_hostile_text_is_shown_not_obeyed(make_app):
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert all(strip.cell_length == lines[0].cell_length for strip in lines)  # wide characters fit
         assert "evil[bold].txt" in Content.from_markup(pane.border_title).plain  # escaped, not applied
+
+
+async def test_a_pasted_escape_in_a_text_field_is_shown_as_a_mark(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        field = app.screen.query_one("#search-input")
+        field.value = "flood\x1b[2J\u202ewaters"
+        await pilot.pause()
+        drawn = field.render_line(0).text
+        assert "flood␛[2J⇄waters" in drawn and "\x1b" not in drawn and "\u202e" not in drawn
+        assert field.value == "flood\x1b[2J\u202ewaters"  # searched for as typed
 
 
 async def test_ctrl_c_quits_even_from_a_dialog(make_app, marlow_docs):

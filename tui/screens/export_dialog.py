@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from tui.text_safety import safe_line
+from tui.widgets.safe_input import SafeInput
 from tui.widgets.toggle_line import ToggleLine
 
 EXPORT_DIR_ENV = "SBS_EXPORT_DIR"
@@ -40,6 +41,9 @@ def resolve_export_path(value: str, export_dir: str | None) -> str:
     path = os.path.expanduser(value)
     if os.path.isdir(path):
         raise ValueError(f"{safe_line(value)} is a folder; add a file name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):  # said here, so the reader fixes the name instead of typing it again
+        raise ValueError(f"there is no folder {safe_line(folder, 100)}")
     return path
 
 
@@ -83,12 +87,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 where = Text(f"File name (saved in {safe_line(self.export_dir, 60)}):")
             else:
                 where = Text("File (relative to the current folder):")
+            yield Label(Text(f"On screen: {safe_line(self.pair_label, 150)}", style="dim"), id="export-pair")
             yield Label(where)
-            field = Input(value=self.suggested, id="export-path")
+            field = SafeInput(value=self.suggested, id="export-path")
             field.cursor_blink = self.blink
             yield field
             yield Label("", id="export-error")
-            yield ToggleLine(f"all {self.n_pairs} pairs (else only {safe_line(self.pair_label, 80)})", id="export-all")
+            yield ToggleLine(f"all {self.n_pairs} pairs, not only the two on screen", id="export-all")
             yield ToggleLine("raw: no ' before cells starting with = + - @", id="export-raw")
             yield Label(Text("tab moves · space toggles", style="dim"))
             with Horizontal(id="export-buttons"):

@@ -71,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Help · sidebyside"
-            body.border_subtitle = "esc closes"
+            body.border_subtitle = "j/k scroll · esc closes"
             yield Static(Text("Keys", style="bold"), classes="help-heading")
             yield Static(bindings_table(self._bindings_list, self.app.get_key_display), id="help-keys")
             yield Static(Text("Marks", style="bold"), classes="help-heading")

@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.widgets.safe_input import SafeInput
+
 
 class SearchScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel search", id="cancel-search")]
@@ -18,7 +20,7 @@ class SearchScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Find in the active article (enter: next match, esc: cancel, empty: clear)", id="search-hint")
-        field = Input(value=self.previous, placeholder="text to find", id="search-input")
+        field = SafeInput(value=self.previous, placeholder="text to find", id="search-input")
         field.cursor_blink = self.blink
         yield field
 
