@@ -36,7 +36,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "all-MiniLM-L6-v2; 'hashing' is a model-free lexical embedder)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--threshold", type=float, default=None, metavar="T",
-                   help="link threshold on the [0, 1] score (default 0.5)")
+                   help="link threshold on the [0, 1] score (default 0.3; in the app + and - change it)")
 
 
 def app_parser() -> argparse.ArgumentParser:
