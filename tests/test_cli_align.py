@@ -50,10 +50,3 @@ def test_version_and_help():
     assert sbs("--version").stdout.startswith("sidebyside ")
     out = sbs("--help").stdout
     assert "sbs align" in out
-
-
-def test_help_states_the_default_threshold_in_use():
-    from align.linking import THRESHOLD
-    from tui.cli import app_parser
-
-    assert f"default {THRESHOLD}" in " ".join(app_parser().format_help().split())

@@ -407,3 +407,15 @@ async def test_scrolling_one_pane_brings_the_other_along(make_app, seed_docs):
         level = [ln for ln in app.alignment.links
                  if left.is_visible(ln.left) and right.screen_row(ln.right) == left.screen_row(ln.left)]
         assert level
+
+
+def test_command_line_help_states_the_default_threshold_in_use():
+    import subprocess
+    import sys
+
+    from align.linking import THRESHOLD
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-m", "tui", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    assert f"default {THRESHOLD}" in " ".join(out.split())
