@@ -8,6 +8,7 @@ then gets
               capped), times the strength
   on_order    overlap of the projected span and the right sentence, as a share of the shorter of the two,
               times the strength
+  order_strength  the strength itself: how far the pair's documents read in the same order
 Nothing here forces an order: with reordered news the strength is low and these features fade to zero, so
 the pair's own evidence decides. Both are computed in each direction and averaged, so swapping the two
 documents mirrors the result exactly.
@@ -112,6 +113,7 @@ def order_fit(left: Document, right: Document, pairs: np.ndarray,
 
 
 def context_features(left: Document, right: Document, pairs: np.ndarray, first_pass: np.ndarray) -> np.ndarray:
-    """(k, 2): off_order and on_order for candidates `pairs` given their first-pass probabilities."""
-    off, on, _ = order_fit(left, right, pairs, first_pass)
-    return np.stack([off, on], axis=1).astype(np.float64)
+    """(k, 3): off_order, on_order and the order's strength (the same for every candidate of the pair of
+    documents) for candidates `pairs` given their first-pass probabilities."""
+    off, on, strength = order_fit(left, right, pairs, first_pass)
+    return np.stack([off, on, np.full(len(pairs), strength)], axis=1).astype(np.float64)

@@ -8,7 +8,12 @@ few. Each candidate then gets a handful of features, all cheap, all from the emb
   gap        how far the pair is below the better of its row's and its column's best
   merge      gain from merging a neighbour: the sentence against the mean of two adjacent sentences on the
              other side (one sentence that says what two say, or a paragraph that keeps related facts together)
-  lex        rarity-weighted word overlap (names, numbers and rare words count most)
+  lex        rarity-weighted word overlap (names, numbers and rare words count most), as a share of the
+             smaller sentence
+  shared     log(1 + total rarity weight of the shared words): the absolute amount of lexical evidence. A
+             two-word headline that shares one name scores lex 1 but little here; two retellings of a fact
+             that share a name, a place and a number score high even when each adds much of its own. Used by
+             the second pass only, where the documents share no reading order (see align.scoring)
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ KNN = 4
 #: Below this cosine nothing is a candidate.
 FLOOR = 0.2
 
-FEATURES = ("cos", "margin", "gap", "merge", "lex")
+FEATURES = ("cos", "margin", "gap", "merge", "lex", "shared")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(
@@ -167,15 +172,16 @@ def idf_weights(left: Document, right: Document) -> dict[str, float]:
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
-def lexical(a: set[str], b: set[str], idf: dict[str, float]) -> float:
-    """Rarity-weighted overlap: weight of shared words over the weight of the smaller side."""
+def lexical(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, float]:
+    """Rarity-weighted overlap: (weight of shared words over the weight of the smaller side, log(1 + weight of
+    the shared words))."""
     if not a or not b:
-        return 0.0
+        return 0.0, 0.0
     shared = sum(idf.get(w, 1.0) for w in a & b)
     if not shared:
-        return 0.0
+        return 0.0, 0.0
     small = min(sum(idf.get(w, 1.0) for w in a), sum(idf.get(w, 1.0) for w in b))
-    return shared / small if small else 0.0
+    return (shared / small if small else 0.0), math.log1p(shared)
 
 
 def pair_features(left: Document, right: Document, el: np.ndarray, er: np.ndarray, c: Candidates) -> np.ndarray:
@@ -192,6 +198,6 @@ def pair_features(left: Document, right: Document, el: np.ndarray, er: np.ndarra
     idf = idf_weights(left, right)
     wl = [set(content_words(s.text)) for s in left.sentences]
     wr = [set(content_words(s.text)) for s in right.sentences]
-    out[:, 4] = [lexical(wl[a], wr[b], idf) for a, b in c.pairs.tolist()]
+    out[:, 4:6] = [lexical(wl[a], wr[b], idf) for a, b in c.pairs.tolist()]
     return out
 

@@ -7,7 +7,7 @@ from align.differences import classify
 
 #: The default link threshold on the [0, 1] score: the operating point chosen by cross-validation
 #: (bench/calibrate.py); scores are calibrated probabilities, so each 0.05 step trades recall for precision.
-THRESHOLD = 0.3
+THRESHOLD = 0.5
 
 
 def link(scores: PairScores, threshold: float = THRESHOLD, _kinds: dict | None = None) -> Alignment:

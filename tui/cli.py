@@ -31,12 +31,14 @@ class CliError(Exception):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    from align.linking import THRESHOLD
+
     p.add_argument("--model", metavar="NAME_OR_PATH",
                    help="sentence-transformers model directory (default: $SBS_MODEL, else the bundled "
                         "all-MiniLM-L6-v2; 'hashing' is a model-free lexical embedder)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--threshold", type=float, default=None, metavar="T",
-                   help="link threshold on the [0, 1] score (default 0.3; in the app + and - change it)")
+                   help=f"link threshold on the [0, 1] score (default {THRESHOLD}; in the app + and - change it)")
 
 
 def app_parser() -> argparse.ArgumentParser:
