@@ -125,10 +125,13 @@ async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_do
         row = left.screen_row(app.link.left)
         assert left.render_line(row).text[:2] in ("▶!", "┃!")
         conflict = app.link
+        # n and N step through the links that are not "same", in reading order (staying put at either end).
+        diffs = [ln for ln in app._order() if ln.kind != "same"]
+        at = diffs.index(conflict)
         await pilot.press("n")
-        assert app.link.kind != "same" and app.link != conflict
-        await pilot.press("N")  # back to the previous difference
-        assert app.link == conflict
+        assert app.link == diffs[min(at + 1, len(diffs) - 1)]
+        await pilot.press("N")
+        assert app.link == (conflict if at + 1 < len(diffs) else diffs[max(at - 1, 0)])
         await pilot.press("u")
         assert app.sentence in app.alignment.left_only and app.link is None
         assert "only in this article" in status_text(app)
@@ -149,12 +152,16 @@ async def test_threshold_keys_relink_without_re_embedding(make_app, marlow_docs,
         await aligned(pilot)
         encoded = len(calls)
         before = app.alignment
-        await pilot.press("plus", "plus", "plus", "plus", "plus", "plus", "plus", "plus")
-        assert app.alignment.threshold == pytest.approx(before.threshold + 0.40)
-        assert len(app.alignment.links) < len(before.links)
-        await pilot.press(*["minus"] * 12)
-        assert app.alignment.threshold == pytest.approx(before.threshold - 0.20)
-        assert len(app.alignment.links) >= len(before.links)
+        await pilot.press("plus", "plus")
+        assert app.alignment.threshold == pytest.approx(before.threshold + 0.10)
+        assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
+        await pilot.press(*["plus"] * 20)  # stops at 0.95
+        strict = app.alignment
+        assert strict.threshold == pytest.approx(0.95) and len(strict.links) <= len(before.links)
+        await pilot.press(*["minus"] * 20)  # stops at 0.05
+        loose = app.alignment
+        assert loose.threshold == pytest.approx(0.05) and len(loose.links) >= len(before.links)
+        assert len(loose.links) > len(strict.links)
         assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
         assert len(calls) == encoded  # re-linking only
 

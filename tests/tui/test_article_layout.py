@@ -63,3 +63,32 @@ def test_every_non_space_character_is_shown_once(chunks, width):
     covered = "".join(doc.text[s:e] for s, e in zip(layout.starts, layout.ends))
     inside = "".join(doc.text[s.start:s.end] for s in doc.sentences)
     assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", inside)
+
+
+def test_list_items_hang_past_their_marker_and_stay_together():
+    text = ("Storm hits the coast\n\n"
+            "- Winds reached 150 km/h on Monday night along the coast.\n"
+            "- Two people died, officials said.\n"
+            "12. Power was cut to 40,000 homes in the region.\n\n"
+            "The mayor said that schools will reopen on Thursday.")
+    doc = document_from_text("list.md", text)
+    assert [s.kind for s in doc.sentences].count("bullet") == 3
+    layout = layout_article(doc, 24)
+    shown = [" " * indent + line for indent, line in zip(layout.indents, lines_of(layout))]
+    assert shown[:2] == ["Storm hits the coast", ""]
+    items = shown[2:shown.index("", 2)]  # no blank line between the items
+    assert items[0].startswith("- Winds") and all(not line.startswith("-") or line.startswith("- ") for line in items)
+    # Continuation lines start under the item's text, never under its marker, and still fit the width.
+    for line, next_line in zip(items, items[1:]):
+        if not next_line.lstrip()[0].isdigit() and not next_line.startswith("- "):
+            marker = 4 if line.lstrip()[0].isdigit() or line.startswith("    ") else 2
+            assert next_line.startswith(" " * marker) and next_line[marker] != " "
+    assert any(line.startswith("    ") for line in items)  # "12. " hangs by four
+    assert all(cell_len(line) <= 24 for line in shown)
+    # A click on a continuation line's text selects that item.
+    k = next(i for i, s in enumerate(doc.sentences) if s.text.startswith("- Winds"))
+    second = layout.first_line[k] + 1
+    assert layout.indents[second] == 2 and layout.sentence_at(second, 2) == k
+    # The paragraph after the list is separated by a blank line.
+    mayor = next(i for i, line in enumerate(shown) if line.startswith("The mayor"))
+    assert shown[mayor - 1] == "" and layout.indents[mayor] == 0

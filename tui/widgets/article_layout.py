@@ -3,7 +3,8 @@
 Prose wraps at whitespace and never cuts a word, except a word wider than the pane (a long URL, a line of CJK
 without spaces), which is split by cells. Paragraphs (Sentence.paragraph) are separated by a blank line.
 Every line is a (start, end) range into the original text, so a line's sentences, a sentence's lines and the
-character under a mouse click are all a bisect away.
+character under a mouse click are all a bisect away. A list item (Sentence.kind "bullet") wraps under its text,
+past its marker (a hanging indent), and items written without a blank line between them stay together.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from align.document import Document
 from tui.text_safety import sanitize
 
 _WORD = re.compile(r"[^ \t\n\r\f\v\u2028\u2029]+")
+_LIST_MARKER = re.compile(r"(?:[-*+•‣◦–]|\d{1,3}[.)]|[a-zA-Z][.)])[ \t]+")
 
 
 @dataclass
@@ -32,6 +34,7 @@ class ArticleLayout:
     first_line: list[int]  # per sentence
     last_line: list[int]  # per sentence
     sentence_starts: list[int]
+    indents: list[int]  # per line: blank cells before the text (a list item's continuation lines)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -56,6 +59,7 @@ class ArticleLayout:
         if not 0 <= line < len(self.starts) or self.is_blank(line):
             return None
         s, e = self.starts[line], self.ends[line]
+        x -= self.indents[line]
         pos, cells = s, 0
         for ch in self.display[s:e]:
             cells += cell_len(ch)
@@ -81,20 +85,31 @@ def layout_article(document: Document, width: int) -> ArticleLayout:
     display = sanitize(text)
     starts: list[int] = []
     ends: list[int] = []
+    indents: list[int] = []
     sents = document.sentences
-    paragraphs: list[tuple[int, int]] = []
+    paragraphs: list[list] = []  # [start, end, first sentence's kind, last sentence's kind]
     previous = None
     for s in sents:
         if paragraphs and s.paragraph == previous:
-            paragraphs[-1] = (paragraphs[-1][0], max(paragraphs[-1][1], s.end))
+            paragraphs[-1][1] = max(paragraphs[-1][1], s.end)
+            paragraphs[-1][3] = s.kind
         else:
-            paragraphs.append((s.start, s.end))
+            paragraphs.append([s.start, s.end, s.kind, s.kind])
         previous = s.paragraph
-    for n, (ps, pe) in enumerate(paragraphs):
+    for n, (ps, pe, kind, _) in enumerate(paragraphs):
         if n:
-            starts.append(paragraphs[n - 1][1])
-            ends.append(paragraphs[n - 1][1])
-        _wrap(display, ps, pe, width, starts, ends)
+            before = paragraphs[n - 1]
+            # A blank line between paragraphs, except between list items the text itself keeps together.
+            tight = kind == "bullet" and before[3] == "bullet" and text.count("\n", before[1], ps) <= 1
+            if not tight:
+                starts.append(before[1])
+                ends.append(before[1])
+                indents.append(0)
+        marker = _LIST_MARKER.match(display, ps, pe) if kind == "bullet" else None
+        hang = marker.end() - ps if marker and marker.end() - ps <= width // 3 else 0
+        first = len(starts)
+        _wrap(display, ps, pe, width, starts, ends, hang)
+        indents.extend([0] + [hang] * (len(starts) - first - 1))
     first_line, last_line = [], []
     for s in sents:
         k = max(0, bisect_right(starts, s.start) - 1)
@@ -102,11 +117,18 @@ def layout_article(document: Document, width: int) -> ArticleLayout:
             k += 1
         first_line.append(k)
         last_line.append(max(k, bisect_left(starts, s.end) - 1))
-    return ArticleLayout(document, width, display, starts, ends, first_line, last_line, [s.start for s in sents])
+    return ArticleLayout(document, width, display, starts, ends, first_line, last_line, [s.start for s in sents],
+                         indents)
 
 
-def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: list[int]) -> None:
-    """Greedy fill of display[ps:pe] into lines of at most `width` cells, appending (start, end) ranges."""
+def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: list[int], hang: int = 0) -> None:
+    """Greedy fill of display[ps:pe] into lines of at most `width` cells (after the first line, `hang` fewer),
+    appending (start, end) ranges."""
+    first = len(starts)
+
+    def room() -> int:  # of the line being filled
+        return width if len(starts) == first else width - hang
+
     line_start = -1
     line_end = 0
     used = 0
@@ -114,20 +136,20 @@ def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: l
         ws, we = m.span()
         word = m.group()
         w = len(word) if word.isascii() else cell_len(word)
-        if line_start >= 0 and used + (ws - line_end) + w <= width:
+        if line_start >= 0 and used + (ws - line_end) + w <= room():
             used += (ws - line_end) + w
             line_end = we
             continue
         if line_start >= 0:
             starts.append(line_start)
             ends.append(line_end)
-        if w <= width:
+        if w <= room():
             line_start, line_end, used = ws, we, w
             continue
         # A word wider than the pane: split it by cells; its tail starts the next line.
         pos = ws
         while True:
-            cut, cells = _fit(display, pos, we, width, word.isascii())
+            cut, cells = _fit(display, pos, we, room(), word.isascii())
             if cut >= we:
                 line_start, line_end, used = pos, we, cells
                 break

@@ -296,4 +296,6 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
         gutter = Text(end="")  # styles as spans: a Text's own style would spread over the body appended to it
         gutter.append(col0, style=gutter_style)
         gutter.append(col1, style=self._style("gutter-conflict") if col1 == CONFLICT_MARK else gutter_style)
+        if lay.indents[index]:
+            gutter.append(" " * lay.indents[index])  # a list item's text hangs past its marker
         return gutter + body
