@@ -233,6 +233,30 @@ def test_reading_order_fades_when_the_documents_reorder(hashing):
     assert strengths["same order"] > 0.9 and strengths["shuffled"] < 0.4
 
 
+def test_shared_rare_words_count_where_the_documents_share_no_reading_order(hashing):
+    """The absolute shared-word evidence lifts matching pairs of reordered documents, barely those of documents
+    read in the same order (where the embeddings and the order already decide)."""
+    from align.features import FEATURES, pair_features
+    from align.scoring import score_candidates
+
+    lines = _distinct_sentences(40)
+    shuffled = lines[:]
+    random.Random(5).shuffle(shuffled)
+    lift = {}
+    for name, other in (("same order", lines), ("shuffled", shuffled)):
+        a, b = doc("a", "\n".join(lines)), doc("b", "\n".join(other))
+        el, er = embed_documents([a, b], hashing)
+        c = candidates(el, er)
+        x = pair_features(a, b, el, er, c)
+        without = x.copy()
+        without[:, FEATURES.index("shared")] = 0.0
+        match = np.array([lines[i] == other[j] for i, j in c.pairs.tolist()])
+        assert match.sum() == 40
+        gain = score_candidates(a, b, c.pairs, x) - score_candidates(a, b, c.pairs, without)
+        lift[name] = float(gain[match].mean())
+    assert lift["shuffled"] > 0.01 and lift["shuffled"] > 5 * abs(lift["same order"])
+
+
 def test_longest_increasing_subsequence():
     from align.context import longest_increasing
 
