@@ -14,6 +14,10 @@ few. Each candidate then gets a handful of features, all cheap, all from the emb
              two-word headline that shares one name scores lex 1 but little here; two retellings of a fact
              that share a name, a place and a number score high even when each adds much of its own. Used by
              the second pass only, where the documents share no reading order (see align.scoring)
+  window     cosine of the two sentences' windows (each with its neighbours, averaged) minus their own cosine:
+             how much of the match is the surrounding passage's rather than the sentences'. Second pass only,
+             gated like `shared`; it takes a negative weight (the sentence that carries the fact is the link,
+             not its neighbour that shares the topic)
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ KNN = 4
 #: Below this cosine nothing is a candidate.
 FLOOR = 0.2
 
-FEATURES = ("cos", "margin", "gap", "merge", "lex", "shared")
+FEATURES = ("cos", "margin", "gap", "merge", "lex", "shared", "window")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(
@@ -162,6 +166,14 @@ def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarra
     return gain
 
 
+def windows(e: np.ndarray) -> np.ndarray:
+    """Each sentence's vector averaged with its two neighbours' (unit length): the passage around it."""
+    w = e.astype(np.float32, copy=True)
+    w[1:] += e[:-1]
+    w[:-1] += e[1:]
+    return w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-6)
+
+
 def idf_weights(left: Document, right: Document) -> dict[str, float]:
     df: Counter[str] = Counter()
     n = 0
@@ -195,6 +207,7 @@ def pair_features(left: Document, right: Document, el: np.ndarray, er: np.ndarra
     out[:, 1] = c.cos - 0.5 * (c.row_knn[i] + c.col_knn[j])
     out[:, 2] = np.maximum(c.row_best[i], c.col_best[j]) - c.cos
     out[:, 3] = merge_gain(el, er, c.pairs, c.cos)
+    out[:, 6] = rowwise_dot(windows(el), windows(er), c.pairs) - c.cos
     idf = idf_weights(left, right)
     wl = [set(content_words(s.text)) for s in left.sentences]
     wr = [set(content_words(s.text)) for s in right.sentences]

@@ -8,9 +8,10 @@ that order's strength), plus the absolute lexical evidence (`shared`) weighted b
 an order. That gate is what lets one threshold serve news and books: in translations that follow each other
 the embeddings and the reading order decide, and shared rare words add little beyond them; in news that
 reorders and retells facts, a name, a place and a number in common are the best evidence there is. Measured by
-cross-validation, `shared` helped news only through this gate (ungated, it cost Law's precision).
+cross-validation, `shared` helped news only through this gate (ungated, it cost Law's precision). `window`
+(align.features) is gated the same way.
 Measured by the same cross-validation and left out (none moved news F1 by more than one or two gold links, or
-it cost Law): a neighbour-mixed "context embedding" cosine, a z-score of the cosine within the pair's matrix,
+it cost Law): the window cosine itself (rather than its gain over the sentences' own), a z-score of the cosine within the pair's matrix,
 rarity-weighted overlap of capitalised words and numbers, sentence length, the first-pass features repeated
 under the gate, and 4, 8 or 10 candidates per row and column instead of 6. Widening the candidates by shared
 words would not lift the recall cap either: the news gold links outside the candidates share at most one or
@@ -33,12 +34,14 @@ from align.features import FEATURES, candidates, pair_features
 
 #: Features the first pass weighs (the rest of FEATURES enter the second pass).
 FIRST_PASS = FEATURES[:5]
-#: Second-pass inputs after the first pass's log-odds (see align.context), the last one gated by the order.
-CONTEXT = ("off_order", "on_order", "order_strength", "shared_unordered")
+#: Features the second pass weighs where the documents share no reading order (times 1 - the order's strength).
+UNORDERED = ("shared", "window")
+#: Second-pass inputs after the first pass's log-odds (see align.context), then UNORDERED gated by the order.
+CONTEXT = ("off_order", "on_order", "order_strength") + tuple(f"{name}_unordered" for name in UNORDERED)
 # Fitted by bench/calibrate.py (rounded): weights for FIRST_PASS, then the intercept.
 PAIR_WEIGHTS = np.array([-1.54, 20.3, -5.4, 15, 2.64, -1.54])
 # Weights for the first pass's log-odds, then CONTEXT, then the intercept.
-CONTEXT_WEIGHTS = np.array([0.503, -8.93, 4.73, 2.14, 2.06, -3.11])
+CONTEXT_WEIGHTS = np.array([0.475, -9.81, 4.8, 1.67, 1.97, -3.4, -2.67])
 
 
 def _logistic(z: np.ndarray) -> np.ndarray:
@@ -54,8 +57,8 @@ def second_pass_inputs(left: Document, right: Document, pairs: np.ndarray, featu
     """(k, 1 + len(CONTEXT)): the first pass's log-odds and the context it implies."""
     z = first_pass_logit(features, pair_weights)
     context = context_features(left, right, pairs, _logistic(z))
-    shared_unordered = (1.0 - context[:, 2]) * features[:, FEATURES.index("shared")]
-    return np.hstack([z[:, None], context, shared_unordered[:, None]])
+    unordered = (1.0 - context[:, 2:3]) * features[:, [FEATURES.index(name) for name in UNORDERED]]
+    return np.hstack([z[:, None], context, unordered])
 
 
 def score_candidates(left: Document, right: Document, pairs: np.ndarray, features: np.ndarray,
@@ -80,4 +83,4 @@ def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) 
     return PairScores(left, right, cands.pairs.astype(np.int32), scores)
 
 
-__all__ = ["FEATURES", "FIRST_PASS", "CONTEXT", "PAIR_WEIGHTS", "CONTEXT_WEIGHTS", "score_pair", "score_candidates"]
+__all__ = ["FEATURES", "FIRST_PASS", "UNORDERED", "CONTEXT", "PAIR_WEIGHTS", "CONTEXT_WEIGHTS", "score_pair", "score_candidates"]
