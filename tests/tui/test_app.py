@@ -56,6 +56,8 @@ async def test_j_and_k_walk_the_links_and_keep_the_counterpart_level(make_app, s
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket")  # the pair with most links here
+        if app.link is None:  # the sentence kept from the previous pair may have no counterpart in this one
+            await pilot.press("j")
         order = app._order()
         assert len(order) >= 4
         start = order.index(app.link)
