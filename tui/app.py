@@ -39,6 +39,9 @@ from tui.widgets.progress import AlignProgress
 from tui.widgets.status_bar import StatusBar
 
 THRESHOLD_STEP = 0.05
+#: Set by `sbs serve` for sessions anyone can open: they may read and compare, never write files on the server.
+READ_ONLY_ENV = "SBS_READ_ONLY"
+READ_ONLY_MESSAGE = "Export is off here: this server lets anyone log in, so its sessions write no files."
 SIDES = ("left", "right")
 #: Actions that act on the pair view; a dialog on top switches them off.
 PAIR_ACTIONS = {"next_link", "prev_link", "next_diff", "prev_diff", "next_conflict", "next_only", "switch_pane",
@@ -98,6 +101,7 @@ class SideBySideApp(App[int]):
         self.embedder = embedder
         self.threshold = threshold
         self.low_bandwidth = low_bandwidth
+        self.read_only = os.environ.get(READ_ONLY_ENV) == "1"
         if low_bandwidth:
             self.animation_level = "none"
         self.comparison: Comparison | None = None
@@ -170,7 +174,10 @@ class SideBySideApp(App[int]):
 
         def job() -> None:
             try:
-                result["comparison"] = compare(docs, self.embedder, self.threshold, progress)
+                comparison = compare(docs, self.embedder, self.threshold, progress)
+                # Link and classify the pair on screen here, not on the event loop (a book pair takes ~1 s).
+                comparison.alignment(self.left_index, self.right_index)
+                result["comparison"] = comparison
             except _Cancelled:
                 pass
             except Exception as exc:  # a model that cannot load: one line in the app, never a traceback
@@ -606,6 +613,9 @@ class SideBySideApp(App[int]):
     # -- export -------------------------------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        if self.read_only:
+            self.say(READ_ONLY_MESSAGE, timeout=6, severity="warning")
+            return
         if not self._need_alignment():
             return
         export_dir = os.environ.get(EXPORT_DIR_ENV)

@@ -148,7 +148,9 @@ class Tmux:
         """The shell is back: prompt on the last non-empty line, normal screen, modes the app set switched off."""
         def back(screen: str) -> bool:
             lines = [ln for ln in screen.splitlines() if ln.strip()]
-            return bool(lines) and lines[-1].rstrip() == PROMPT.rstrip()
+            # After resizes tmux reflows the normal screen, and the cursor the app restores on exit can land at
+            # the end of the command line: the prompt then follows it on that line.
+            return bool(lines) and lines[-1].rstrip().endswith(PROMPT.rstrip())
 
         screen = self.wait_screen(target, back, timeout, what="the shell prompt after the app")
         return screen

@@ -251,6 +251,11 @@ class OverviewScreen(Screen[None]):
     # -- export -------------------------------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        if getattr(self.app, "read_only", False):
+            from tui.app import READ_ONLY_MESSAGE  # the app imports this module: import at call time
+
+            self.app.notify(READ_ONLY_MESSAGE, severity="warning", timeout=6, markup=False)
+            return
         if self.groups is None:
             self.notify("Still grouping the facts.", timeout=2)
             return
