@@ -173,6 +173,11 @@ def test_seed_canonical_facts_with_the_real_model(seed_docs, real_embedder):
     g = casualties[0]
     assert g.sources == 5 and g.relations[4] == "conflict"
     assert [r for d, r in g.relations.items() if d != 4].count("conflict") == 0
+    # Kyiv attributing the raid to Russian volunteer groups: every article carries it (001 names one group).
+    volunteers = row({0: "attributed the action to two groups", 1: "may have participated in the operation",
+                      2: "the Russian Volunteer Corps (RVC) and", 3: "attributed the action to two groups",
+                      4: "two Russian opposition groups"})
+    assert len(volunteers) == 1 and volunteers[0].sources == 5
 
 
 def test_a_sentence_in_two_facts_does_not_label_its_second():
