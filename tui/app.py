@@ -28,6 +28,7 @@ from align.differences import word_diff
 from align.document import Document
 from align.embed import CachedEmbedder, Embedder
 from align.linking import THRESHOLD
+from tui.names import distinct_names
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import EXPORT_DIR_ENV, ExportDialog, ExportRequest, suggest_name
 from tui.screens.help import HelpData, HelpScreen
@@ -117,6 +118,7 @@ class SideBySideApp(App[int]):
         self._titles: dict[str, tuple[str, int]] = {}
         self._last_said, self._last_said_at = "", 0.0
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
+        self._names_width, self._names = 0, [d.name for d in self.documents]
 
     # -- layout -----------------------------------------------------------------------------------------------
 
@@ -346,11 +348,19 @@ class SideBySideApp(App[int]):
             title = Text(no_wrap=True, overflow="ellipsis", end="")
             title.append("● " if side == self.side else "  ", style="bold")
             title.append(f"{index + 1}/{n} ")
-            title.append(safe_line(doc.name, 60), style="bold")
+            # Cut to the room on the border, keeping the part of the name that tells the articles apart (names
+            # sharing a long start would otherwise read the same in both panes).
+            room = pane.size.width - 6 - len(title.plain) if pane.size.width else 60
+            title.append(self._short_names(max(8, min(60, room)))[index], style="bold")
             if self._titles.get(side) != (title.plain, index):
                 self._titles[side] = (title.plain, index)
                 pane.border_title = title
                 pane.border_subtitle = Text(f"{len(doc.sentences)} sentences", end="")
+
+    def _short_names(self, width: int) -> list[str]:
+        if self._names_width != width:
+            self._names_width, self._names = width, distinct_names([d.name for d in self.documents], width)
+        return self._names
 
     # -- keeping the panes level --------------------------------------------------------------------------------
 
@@ -400,6 +410,7 @@ class SideBySideApp(App[int]):
                 return
 
     def on_article_pane_rewrapped(self) -> None:
+        self._update_titles()  # the room for the names changed
         self.call_after_refresh(self.level)
 
     # -- actions ------------------------------------------------------------------------------------------------

@@ -189,6 +189,47 @@ async def test_brackets_change_the_articles_and_the_picker_picks_a_pair(make_app
         assert not isinstance(app.screen, PairPicker)
 
 
+OUTLETS = ("BBC", "Reuters", "Guardian")
+
+
+def long_named(docs):
+    """The crafted articles under the kind of names journalists save: a long shared start, the outlet at the end."""
+    from align.document import document_from_text
+
+    return [document_from_text(f"2023-05-23 Marlow flood, dozens dead, coverage - {o}.txt", d.text)
+            for o, d in zip(OUTLETS, docs)]
+
+
+async def test_the_pair_picker_shows_each_pair_on_one_line_with_long_names(make_app, marlow_docs):
+    from textual.widgets import OptionList
+
+    app = make_app(long_named(marlow_docs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        olist = app.screen.query_one(OptionList)
+        lines = [olist.render_line(y).text for y in range(olist.size.height)]
+        rows = [line for line in lines if "↔" in line]
+        assert len(rows) == 3, lines  # no pair wrapped onto a second line
+        for (i, j), row in zip(((0, 1), (0, 2), (1, 2)), rows):
+            assert f"{i + 1} ↔ {j + 1}" in row and OUTLETS[i] in row and OUTLETS[j] in row, row
+            assert "links" in row, row
+
+
+async def test_pane_titles_keep_the_part_of_long_names_that_differs(make_app, marlow_docs):
+    app = make_app(long_named(marlow_docs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("right_square_bracket")  # articles 1 and 3
+        for width in (80, 160, 60):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            top = app.screen._compositor.render_strips()[0].text  # the panes' top borders, as drawn
+            left, right = top[:width // 2], top[width // 2:]
+            assert "BBC.txt" in left and "Guardian.txt" in right, top
+
+
 async def test_mouse_click_selects_a_sentence_and_levels_its_counterpart(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:

@@ -301,3 +301,23 @@ async def test_fact_versions_rewrap_on_resize(make_app, marlow_docs):
             lines = str(olist.get_option_at_index(i).prompt).split("\n")
             assert all(len(line) <= 60 for line in lines[1:])
             assert all(line.startswith("  ") for line in lines[1:])
+
+
+async def test_the_articles_line_tells_long_names_apart_and_never_splits_an_article(make_app, marlow_docs):
+    # Journalists' names share a long start; cut at the end, all three read "2023-05-23 Marlow flood co…".
+    outlets = ("BBC", "Reuters", "Guardian")
+    docs = [document_from_text(f"2023-05-23 Marlow flood coverage - {o}.txt", d.text)
+            for o, d in zip(outlets, marlow_docs)]
+    app = make_app(docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        widget = screen.query_one("#overview-articles", Static)
+        lines = [widget.render_line(y).text.strip() for y in range(widget.size.height)]
+        shown = [line for line in lines if line]
+        for d, outlet in enumerate(outlets):
+            # The number, the part of the name that differs and the count are on one line.
+            assert any(line.startswith(f"{d + 1} ") or f"  {d + 1} " in line for line in shown), shown
+            assert any(f"{d + 1} " in line and outlet in line and "+" in line.split(outlet)[1]
+                       for line in shown), shown
+        assert not any(line.split()[-1].isdigit() for line in shown), shown
+

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from align.alignment import FactGroup
 from align.compare import Comparison
 from tui.screens.confirm import ConfirmScreen
+from tui.names import distinct_names
 from tui.screens.export_dialog import EXPORT_DIR_ENV, resolve_export_path
 from tui.text_safety import safe_line
 from tui.widgets.toggle_line import ToggleLine
@@ -132,16 +133,29 @@ class OverviewScreen(Screen[None]):
     # -- drawing ------------------------------------------------------------------------------------------------
 
     def _articles_line(self) -> Text:
-        """The articles by column number, each with how many facts only it reports (+N) once grouped."""
-        line = Text(end="", overflow="ellipsis")
-        for d, doc in enumerate(self.documents):
-            if d:
-                line.append("  ")
-            # No-break spaces keep an article's number, name and count together when the line wraps.
-            line.append(f"{d + 1}", style="bold")
-            line.append("\u00a0" + safe_line(doc.name, 24).replace(" ", "\u00a0"))
+        """The articles by column number, each with how many facts only it reports (+N) once grouped.
+
+        Laid out here, not by Rich's wrapping (which breaks at any white space, even a no-break space): a line
+        ends only between two articles, so a number never sits at the end of one line and its name on the next.
+        Long names are shortened to the part that tells them apart."""
+        width = max(20, (self.size.width or self.app.size.width) - 2)
+        names = distinct_names([doc.name for doc in self.documents], min(24, width - 8))
+        line = Text(end="", no_wrap=True, overflow="ellipsis")
+        used = 0
+        for d, name in enumerate(names):
+            entry = Text(end="")
+            entry.append(f"{d + 1}", style="bold")
+            entry.append(" " + name)
             if self.groups is not None:
-                line.append(f"\u00a0+{len(only_here(self.groups, d))}", style=CELLS["only"][1])
+                entry.append(f" +{len(only_here(self.groups, d))}", style=CELLS["only"][1])
+            if used and used + 2 + entry.cell_len > width:
+                line.append("\n")
+                used = 0
+            elif used:
+                line.append("  ")
+                used += 2
+            line.append_text(entry)
+            used += entry.cell_len
         return line
 
     @staticmethod

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.text_safety import safe_line
+from tui.names import distinct_names
 
 
 class PairPicker(ModalScreen[tuple[int, int] | None]):
@@ -29,13 +29,18 @@ class PairPicker(ModalScreen[tuple[int, int] | None]):
 
     def compose(self) -> ComposeResult:
         width = max(len(str(len(self.names))), 1)
+        # One line per pair, the link count included: the option list wraps what does not fit, so the names
+        # are shortened to what the dialog has room for (keeping the part that tells them apart).
+        counts = max((len(f"  {n} links") for n in self.link_counts.values()), default=0)
+        room = min(110, self.app.size.width) - 8 - (2 * width + 5) - 3 - counts
+        names = distinct_names(self.names, max(8, min(60, room // 2)))
         options = []
         for i, j in self.pairs:
             prompt = Text(no_wrap=True, overflow="ellipsis", end="")
             prompt.append(f"{i + 1:>{width}} ↔ {j + 1:<{width}}  ", style="bold")
-            prompt.append(safe_line(self.names[i], 60))
+            prompt.append(names[i])
             prompt.append(" ↔ ", style="dim")
-            prompt.append(safe_line(self.names[j], 60))
+            prompt.append(names[j])
             n = self.link_counts.get((i, j))
             if n is not None:
                 prompt.append(f"  {n} links", style="dim")
