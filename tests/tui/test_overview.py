@@ -321,3 +321,16 @@ async def test_the_articles_line_tells_long_names_apart_and_never_splits_an_arti
                        for line in shown), shown
         assert not any(line.split()[-1].isdigit() for line in shown), shown
 
+
+async def test_a_pasted_escape_in_the_groups_export_name_is_shown_as_a_mark(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await overview(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#groups-export-path")
+        field.value = "facts\x1b[2J\u202e.csv"
+        await pilot.pause()
+        drawn = field.render_line(1).text + field.render_line(0).text
+        assert "facts␛[2J⇄.csv" in drawn and "\x1b" not in drawn and "\u202e" not in drawn
+        assert field.value == "facts\x1b[2J\u202e.csv"  # used as typed
