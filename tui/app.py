@@ -535,6 +535,9 @@ class SideBySideApp(App[int]):
 
     def action_cycle_article(self, side: str) -> None:
         n = len(self.documents)
+        if n == 2:  # nothing to step to: say so rather than redraw the same pair
+            self.say("Only two articles are open: give more files (or a folder) to compare others.", timeout=4)
+            return
         left, right = self.left_index, self.right_index
         if side == "left":
             left = (left + 1) % n

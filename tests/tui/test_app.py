@@ -230,6 +230,18 @@ async def test_pane_titles_keep_the_part_of_long_names_that_differs(make_app, ma
             assert "BBC.txt" in left and "Guardian.txt" in right, top
 
 
+async def test_brackets_with_only_two_articles_say_so_and_keep_the_place(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("j", "j")
+        link = app.link
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert any("Only two articles" in n.message for n in app._notifications)
+        assert app.link == link and (app.left_index, app.right_index) == (0, 1)
+
+
 async def test_mouse_click_selects_a_sentence_and_levels_its_counterpart(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
