@@ -334,3 +334,14 @@ async def test_a_pasted_escape_in_the_groups_export_name_is_shown_as_a_mark(make
         drawn = field.render_line(1).text + field.render_line(0).text
         assert "facts␛[2J⇄.csv" in drawn and "\x1b" not in drawn and "\u202e" not in drawn
         assert field.value == "facts\x1b[2J\u202e.csv"  # used as typed
+
+
+async def test_the_summary_keeps_the_order_in_use_at_80_columns_with_five_articles(make_app, seed_docs):
+    app = make_app(seed_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        widget = screen.query_one("#overview-summary", Static)
+        for key, shown in (("f", "by first appearance"), ("c", "conflicts first"), ("s", "by most sources")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert shown in widget.render_line(0).text, widget.render_line(0).text

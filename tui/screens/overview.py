@@ -39,7 +39,8 @@ CELLS = {
 }
 LEGEND = (("◆", "label's article"), ("=", "same"), ("≈", "partial"), ("!", "conflict"), ("·", "silent"),
           ("+", "only here"))
-SORTS = {"sources": "most sources", "first": "first appearance", "conflicts": "conflicts first"}
+#: Short, so the summary line keeps the order in use at 80 columns with five articles.
+SORTS = {"sources": "by most sources", "first": "by first appearance", "conflicts": "conflicts first"}
 
 
 def relation(group: FactGroup, doc: int) -> str:
@@ -186,7 +187,7 @@ class OverviewScreen(Screen[None]):
             line.append(f" · only in {self.only + 1} ", style="bold reverse")
             line.append(f" {safe_line(self.documents[self.only].name, 30)}: {len(self.rows)}")
         else:
-            line.append(f" · sorted by {SORTS[self.sort_by]}", style="dim")
+            line.append(f" · {SORTS[self.sort_by]}", style="dim")
         return line
 
     def refresh_table(self, keep: int | None = None) -> None:
