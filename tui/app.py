@@ -636,8 +636,10 @@ class SideBySideApp(App[int]):
         left, right = self.documents[self.left_index], self.documents[self.right_index]
         suggested = suggest_name(left.name, right.name, export_dir or os.getcwd())
         n = len(self.documents)
-        dialog = ExportDialog(suggested, f"{left.name} vs {right.name}", n * (n - 1) // 2, export_dir,
-                              blink=not self.low_bandwidth)
+        # Both names on the dialog's one line, cut to where they differ.
+        room = (min(80, int(self.size.width * 0.9)) - 4 - len("On screen:  vs ")) // 2
+        a, b = distinct_names([left.name, right.name], max(8, room))
+        dialog = ExportDialog(suggested, f"{a} vs {b}", n * (n - 1) // 2, export_dir, blink=not self.low_bandwidth)
         self.push_screen(dialog, self._export_chosen)
 
     def _export_chosen(self, request: ExportRequest | None) -> None:

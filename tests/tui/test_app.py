@@ -230,6 +230,21 @@ async def test_pane_titles_keep_the_part_of_long_names_that_differs(make_app, ma
             assert "BBC.txt" in left and "Guardian.txt" in right, top
 
 
+async def test_export_dialog_names_the_pair_by_the_part_of_long_names_that_differs(make_app, marlow_docs, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(long_named(marlow_docs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        on_screen = app.screen.query_one("#export-pair").render_line(0).text
+        assert "BBC" in on_screen and "Reuters" in on_screen, on_screen
+        suggested = app.screen.query_one("#export-path").value
+        assert "BBC" in suggested and "Reuters" in suggested, suggested  # not two identical cut-off starts
+
+
 async def test_brackets_with_only_two_articles_say_so_and_keep_the_place(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:

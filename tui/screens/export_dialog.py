@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from tui.names import distinct_names
 from tui.text_safety import safe_line
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.toggle_line import ToggleLine
@@ -48,8 +49,14 @@ def resolve_export_path(value: str, export_dir: str | None) -> str:
 
 
 def suggest_name(left: str, right: str, directory: str) -> str:
-    """A file name that does not exist yet in `directory`: sbs-<left>-vs-<right>.csv (then -2, -3...)."""
-    stem = f"sbs-{_stem(left)}-vs-{_stem(right)}"
+    """A file name that does not exist yet in `directory`: sbs-<left>-vs-<right>.csv (then -2, -3...).
+
+    Long names are cut to the part where the two differ ("2023-05-23 Belgorod raid - BBC.txt" and "... -
+    Reuters.txt" give sbs-Belgorod_raid_-_BBC-vs-Belgorod_raid_-_Reuters.csv), so exports of different pairs
+    get names that say which pair they hold."""
+    a, b = (os.path.splitext(os.path.basename(n))[0] for n in (left, right))
+    a, b = distinct_names([a, b], 40)
+    stem = f"sbs-{_stem(a)}-vs-{_stem(b)}"
     name = f"{stem}.csv"
     n = 2
     while os.path.exists(os.path.join(directory, name)):
@@ -58,9 +65,8 @@ def suggest_name(left: str, right: str, directory: str) -> str:
     return name
 
 
-def _stem(name: str) -> str:
-    base = os.path.splitext(os.path.basename(name))[0]
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in base)
+def _stem(base: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in base).strip("_")
     return safe[:40] or "article"
 
 
