@@ -91,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.serve.cli import run_serve
 
             return run_serve(argv[1:])
+        late = [a for a in argv if a in SUBCOMMANDS and not os.path.isfile(a)]
+        if argv and argv[0].startswith("-") and late:
+            # `sbs --model hashing align a.txt b.txt`: say where the command goes, not "align: no such file".
+            raise CliError(f"'{late[0]}' must come first, options after it: sbs {late[0]} [options] FILE...")
         return run_app(app_parser().parse_args(argv))
     except KeyboardInterrupt:
         print("sbs: interrupted", file=sys.stderr)

@@ -521,3 +521,15 @@ def test_command_line_help_states_the_default_threshold_in_use():
     out = subprocess.run([sys.executable, "-m", "tui", "--help"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     assert f"default {THRESHOLD}" in " ".join(out.split())
+
+
+def test_options_before_a_command_get_a_hint_not_a_missing_file():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    run = subprocess.run([sys.executable, "-m", "tui", "--model", "hashing", "align", "a.txt", "b.txt", "--csv", "-"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip() == "sbs: 'align' must come first, options after it: sbs align [options] FILE...", run.stderr
