@@ -355,7 +355,8 @@ class SideBySideApp(App[int]):
             if self._titles.get(side) != (title.plain, index):
                 self._titles[side] = (title.plain, index)
                 pane.border_title = title
-                pane.border_subtitle = Text(f"{len(doc.sentences)} sentences", end="")
+                n_sent = len(doc.sentences)
+                pane.border_subtitle = Text(f"{n_sent} sentence{'' if n_sent == 1 else 's'}", end="")
 
     def _short_names(self, width: int) -> list[str]:
         if self._names_width != width:

@@ -257,6 +257,19 @@ async def test_brackets_with_only_two_articles_say_so_and_keep_the_place(make_ap
         assert app.link == link and (app.left_index, app.right_index) == (0, 1)
 
 
+async def test_an_article_of_one_sentence_with_no_links_says_what_to_do(make_app, marlow_docs):
+    from align.document import document_from_text
+
+    app = make_app([document_from_text("brief.txt", "Officials declined to comment."), marlow_docs[0]])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        assert not app.alignment.links
+        top = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert " 1 sentence ─" in top and "1 sentences" not in top
+        status = status_text(app)
+        assert "0 links" in status and "- lowers it" in status and "j/k: walk the links" not in status, status
+
+
 async def test_mouse_click_selects_a_sentence_and_levels_its_counterpart(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:

@@ -34,9 +34,12 @@ class StatusBar(Static):
         head.append(f"sentence {sentence + 1} of {total}", style="bold")
         if only:
             head.append("  + only in this article")
-        head.append(f"  {total_links} links", style="dim")
+        head.append(f"  {total_links} link{'' if total_links == 1 else 's'}", style="dim")
         head.append(f"  threshold {threshold:.2f}", style="dim")
-        hint = Text("j/k: walk the links   u: next sentence only here   ?: help", style="dim", end="")
+        if total_links:
+            hint = Text("j/k: walk the links   u: next sentence only here   ?: help", style="dim", end="")
+        else:  # j/k would only say "no links": point at the key that can give some
+            hint = Text("no links at this threshold: - lowers it   ?: help", style="dim", end="")
         self.update(Text("\n", end="").join([head, hint]), layout=False)
 
     def show_message(self, first: str, second: str = "") -> None:
