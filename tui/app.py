@@ -588,11 +588,14 @@ class SideBySideApp(App[int]):
         sents = self.active_document.sentences
         start = -1 if self.sentence is None else self.sentence
         n = len(sents)
+        hits = [k for k in range(n) if needle in sents[k].text.casefold()]
         for step in range(1, n + 1):
             k = (start + step) % n
             if needle in sents[k].text.casefold():
-                if k <= start:
-                    self.say("Search wrapped to the top.", timeout=2)
+                # The prompt is gone once enter is pressed: say where this match is and how to reach the next.
+                wrapped = "wrapped to the top · " if k <= start else ""
+                more = " · / enter: next" if len(hits) > 1 else ""
+                self.say(f"{wrapped}match {hits.index(k) + 1} of {len(hits)} sentences{more}", timeout=3)
                 self.select(k)
                 return
         self._refresh()

@@ -291,6 +291,21 @@ async def test_search_jumps_to_the_sentence(make_app, marlow_docs):
         assert app.pane("left").marks.search == "ARMY"
 
 
+async def test_search_says_which_match_and_how_to_reach_the_next(make_app, marlow_docs):
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        # Sentences 0, 1 and 2 of marlow-a.txt mention a flood; the app opens on sentence 1 (the first link).
+        assert app.sentence == 1
+        await pilot.press("slash", *"flood", "enter")
+        assert app.sentence == 2
+        assert "match 3 of 3 sentences · / enter: next" in [n.message for n in app._notifications]
+        await pilot.press("slash", "enter")  # the prompt keeps the text: enter goes on to the next match
+        assert app.sentence == 0
+        said = [n.message for n in app._notifications]
+        assert "wrapped to the top · match 1 of 3 sentences · / enter: next" in said
+
+
 async def test_export_writes_a_csv_that_reads_back_and_asks_before_overwriting(make_app, marlow_docs, tmp_path,
                                                                                 monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -545,4 +560,5 @@ def test_options_before_a_command_get_a_hint_not_a_missing_file():
     run = subprocess.run([sys.executable, "-m", "tui", "--model", "hashing", "align", "a.txt", "b.txt", "--csv", "-"],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 1
-    assert run.stderr.strip() == "sbs: 'align' must come first, options after it: sbs align [options] FILE...", run.stderr
+    hint = "sbs: 'align' must come first, options after it: sbs align [options] FILE..."
+    assert run.stderr.strip() == hint, run.stderr
