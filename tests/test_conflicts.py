@@ -162,3 +162,49 @@ def test_day_month_order_and_may_the_verb():
 def test_a_part_of_a_count_is_not_a_count():
     assert find_conflicts("Twelve civilians were injured.", "12 civilians, including 3 children, were injured.") == ()
     assert len(find_conflicts("Twelve civilians were injured.", "Nine civilians, including 3 children, were injured.")) == 1
+
+
+@pytest.mark.parametrize("a, b", [
+    # Older English puts "not" after the verb; a modern translation says the same with "don't".
+    ("And Aaron said, Let not the anger of my lord wax hot.", "Aaron said, “Don’t let the anger of my lord grow hot."),
+    ("And the LORD said unto Moses, Fear him not: for I have delivered him into thy hand.",
+     "Yahweh said to Moses, “Don’t fear him, for I have delivered him into your hand."),
+    ("If the plague spread not in the skin, the priest shall shut him up.",
+     "If the plague hasn’t spread in the skin, the priest shall isolate him."),
+    ("For ye hast not gone aside to uncleanness.", "You haven’t gone aside to uncleanness."),
+    ("Neither shall he multiply wives to himself, that his heart turn not away.",
+     "He shall not multiply wives to himself, that his heart not turn away."),
+    ("Thou shalt neither sow thy field, nor prune thy vineyard.", "You shall not sow your field or prune your vineyard."),
+    ("Thou shalt not give him thy money upon usury, nor lend him thy victuals for increase.",
+     "You shall not lend him your money at interest, nor give him your food for profit."),
+    # Both sentences negate, each a different word of the same clause.
+    ("And there was not left a man of them, save Caleb.", "There was not a man left of them, except Caleb."),
+    # The other sentence negates it too, beside a plain use of the word.
+    ("Thou shalt not let him go away empty.", "When you let him go free, you shall not let him go empty."),
+    ("Should she not be ashamed seven days?", "Shouldn’t she be ashamed seven days?"),
+])
+def test_no_false_alarm_on_older_english_negation(a, b):
+    assert find_conflicts(a, b) == ()
+
+
+def test_a_postposed_not_still_conflicts_with_a_plain_statement():
+    [(left, right, reason)] = spans("The priest touched not the holy bread in the tent.",
+                                    "The priest touched the holy bread in the tent.")
+    assert (left, right) == ("touched not", "touched")
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The length of one curtain was thirty cubits, and four cubits was the breadth.",
+     "The length of each curtain was thirty cubits, and four cubits the width."),
+    ("The length of one curtain shall be eight and twenty cubits.", "The length of each curtain shall be twenty-eight cubits."),
+    ("In Elim were twelve wells of water, and threescore and ten palm trees.",
+     "In Elim there were twelve springs of water, and seventy palm trees."),
+    ("All the cities shall be forty and eight cities.", "All the cities shall be 48 cities."),
+])
+def test_no_false_alarm_on_numbers_both_state(a, b):
+    assert find_conflicts(a, b) == ()
+
+
+def test_numbers_in_several_words_are_read_whole():
+    [(_, _, reason)] = spans("Twenty-eight soldiers were killed, officials said.", "Twenty-four soldiers were killed, officials said.")
+    assert reason == "casualties: Twenty-eight soldiers were killed vs Twenty-four soldiers were killed"
