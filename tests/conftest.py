@@ -18,6 +18,8 @@ def _private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SBS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "embedding-cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    # Nor on a user's keymap: the keys the tests press are the defaults.
+    monkeypatch.setenv("SBS_KEYMAP", str(tmp_path_factory.getbasetemp() / "no-keymap"))
 
 
 @pytest.fixture(scope="session")

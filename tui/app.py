@@ -28,6 +28,7 @@ from align.differences import word_diff
 from align.document import Document
 from align.embed import CachedEmbedder, Embedder
 from align.linking import THRESHOLD
+from tui.keymap import binding_ids, load_keymap
 from tui.names import distinct_names
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import EXPORT_DIR_ENV, ExportDialog, ExportRequest, suggest_name
@@ -118,6 +119,7 @@ class SideBySideApp(App[int]):
         self._titles: dict[str, tuple[str, int]] = {}
         self._last_said, self._last_said_at = "", 0.0
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
+        self.keymap, self._keymap_problems = load_keymap(remappable_ids())
         self._names_width, self._names = 0, [d.name for d in self.documents]
 
     # -- layout -----------------------------------------------------------------------------------------------
@@ -131,6 +133,10 @@ class SideBySideApp(App[int]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for problem in self._keymap_problems:  # a bad line is skipped, said once; the rest of the keymap applies
+            self.notify(safe_line(problem), title="Keymap", severity="warning", markup=False, timeout=10)
         self.pane("left").focus()
         self._update_titles()
         self.query_one(StatusBar).show_message(
@@ -681,6 +687,15 @@ class SideBySideApp(App[int]):
         message.pane.focus()
         links = self.links_of(message.sentence)
         self.select(message.sentence, links[0] if links else None)
+
+
+def remappable_ids() -> set[str]:
+    """Ids of the keys a user's keymap may rebind: the pair view's, the panes', the overview's and fact view's."""
+    from tui.screens.fact import FactScreen
+    from tui.screens.overview import OverviewScreen
+
+    return binding_ids([*SideBySideApp.BINDINGS, *ArticlePane.BINDINGS, *OverviewScreen.BINDINGS,
+                        *FactScreen.BINDINGS])
 
 
 class _Cancelled(Exception):

@@ -31,17 +31,21 @@ class Helpable(Protocol):
     help: HelpData
 
 
-def bindings_table(bindings: list[Binding], key_display) -> Table:
+def bindings_table(bindings: list[Binding], key_display, keymap: dict[str, str] | None = None) -> Table:
+    """Keys (after the user's keymap), what they do, and the id a keymap rebinds them by."""
+    keymap = keymap or {}
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
+    table.add_column(style="dim", no_wrap=True)
     seen: set[str] = set()
     for b in bindings:
         if not b.description or b.action in seen:
             continue
         seen.add(b.action)
-        keys = " ".join(key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
-        table.add_row(Text(keys), Text(b.tooltip or b.description))
+        key_list = keymap.get(b.id, b.key) if b.id else b.key
+        keys = " ".join(key_display(Binding(k.strip(), b.action)) for k in key_list.split(","))
+        table.add_row(Text(keys), Text(b.tooltip or b.description), Text(b.id or ""))
     return table
 
 
@@ -73,7 +77,10 @@ class HelpScreen(ModalScreen[None]):
             body.border_title = "Help · sidebyside"
             body.border_subtitle = "j/k scroll · esc closes"
             yield Static(Text("Keys", style="bold"), classes="help-heading")
-            yield Static(bindings_table(self._bindings_list, self.app.get_key_display), id="help-keys")
+            yield Static(bindings_table(self._bindings_list, self.app.get_key_display, getattr(self.app, "keymap", None)),
+                         id="help-keys")
+            yield Static(Text("The last column is each key's id: a keymap file rebinds keys by id (see README).",
+                              style="dim"), classes="help-note")
             yield Static(Text("Marks", style="bold"), classes="help-heading")
             yield Static(legend_table(self._sections), id="help-legend")
 
