@@ -169,6 +169,12 @@ CANONICAL = {
     "Kyiv: Russian volunteer groups": {0: "attributed the action to two groups", 1: "Ukrainian authorities denied",
                                        2: "anti-Kremlin militias made up of Russian citizens",
                                        3: "attributed the action to two groups", 4: "the unit comprised Russians"},
+    # The same event told by the groups named (001 names one, 002 reports their claim): a narrower reading.
+    "raid by named Russian volunteer groups": {0: "attributed the action to two groups",
+                                               1: "may have participated in the operation",
+                                               2: "the Russian Volunteer Corps (RVC) and",
+                                               3: "attributed the action to two groups",
+                                               4: "two Russian opposition groups"},
 }
 
 
