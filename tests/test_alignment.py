@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from align.compare import compare, embed_documents
 from align.document import document_from_text
 from align.features import candidates
-from align.linking import THRESHOLD, link
+from align.linking import SECOND_PARTNER_MARGIN, THRESHOLD, link
 from align.scoring import score_pair
 
 NEWS = (
@@ -59,7 +59,13 @@ def test_seed_pairs_cover_every_sentence_with_scores_in_range(seed_comparison):
         assert np.all((ps.scores >= 0) & (ps.scores <= 1)) and not np.isnan(ps.scores).any()
         al = seed_comparison.alignment(i, j)
         assert_partition(al)
-        assert all(THRESHOLD <= ln.score <= 1 and ln.kind in ("same", "partial", "conflict") for ln in al.links)
+        assert all(THRESHOLD - SECOND_PARTNER_MARGIN <= ln.score <= 1 and ln.kind in ("same", "partial", "conflict")
+                   for ln in al.links)
+        # A link below the threshold is a second partner: one of its sentences has a link above it.
+        above = [ln for ln in al.links if ln.score >= THRESHOLD]
+        for ln in al.links:
+            if ln.score < THRESHOLD:
+                assert any(o.left == ln.left or o.right == ln.right for o in above)
         assert list(al.links) == sorted(al.links, key=lambda ln: (ln.left, ln.right))
 
 
@@ -266,3 +272,31 @@ def test_longest_increasing_subsequence():
     assert got == sorted(got) and all(x < y for x, y in zip(picked, picked[1:]))
     assert len(got) == 6  # e.g. 1 4 5 6 8 9
     assert longest_increasing([]) == [] and longest_increasing([5, 4, 3]) in ([2], [1], [0])
+
+
+def _scored(pairs_scores, n=2, m=3):
+    from align.alignment import PairScores
+
+    left = document_from_text("l.txt", " ".join(f"Left sentence number {k} here." for k in range(n)))
+    right = document_from_text("r.txt", " ".join(f"Right sentence number {k} here." for k in range(m)))
+    assert len(left.sentences) == n and len(right.sentences) == m
+    pairs = np.array([p for p, _ in pairs_scores], np.int32)
+    return PairScores(left, right, pairs, np.array([s for _, s in pairs_scores], np.float32))
+
+
+def test_a_linked_sentence_keeps_a_close_second_partner():
+    scores = _scored([((0, 0), 0.8), ((0, 1), 0.45), ((1, 1), 0.3), ((1, 2), 0.42)])
+    al = link(scores, 0.5)
+    # (0, 1): sentence 0 is linked and this is the best candidate of right sentence 1, within 0.1 of the bar.
+    # (1, 2): close to the bar too, but neither sentence has a link: nothing vouches for it.
+    assert [(ln.left, ln.right) for ln in al.links] == [(0, 0), (0, 1)]
+    assert al.links[1].score == pytest.approx(0.45)  # its own score, not the threshold's
+    assert al.left_only == (1,) and al.right_only == (2,)
+
+
+def test_a_second_partner_must_be_the_best_of_its_other_sentence_and_near_the_bar():
+    # Right sentence 1 has a better candidate than left 0: no second partner.
+    assert [(ln.left, ln.right) for ln in link(_scored([((0, 0), 0.8), ((0, 1), 0.45), ((1, 1), 0.47)]), 0.5).links] \
+        == [(0, 0)]
+    # A raised threshold raises the bar for second partners with it.
+    assert [(ln.left, ln.right) for ln in link(_scored([((0, 0), 0.9), ((0, 1), 0.45)]), 0.8).links] == [(0, 0)]

@@ -17,6 +17,7 @@ from align.compare import compare
 from align.document import document_from_text
 from align.embed import HashingEmbedder
 from align.export import COLUMNS, alignment_rows, write_csv_to
+from align.linking import SECOND_PARTNER_MARGIN
 from align.segment import _SPACE, segment
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -104,7 +105,9 @@ def test_alignment_invariants_and_mirror(pair, threshold):
         assert linked_r | set(al.right_only) == set(range(len(al.right.sentences)))
         for ln in al.links:
             assert 0.0 <= ln.score <= 1.0
-            assert ln.score >= threshold
+            # At the threshold, or a second partner close below it (align.linking.second_partners).
+            assert ln.score >= threshold or (ln.score >= threshold - SECOND_PARTNER_MARGIN - 1e-6 and any(
+                o.score >= threshold and (o.left == ln.left or o.right == ln.right) for o in al.links))
             assert ln.kind in ("same", "partial", "conflict")
     # Swapping the two articles mirrors the result.
     ba = compare([b, a], embedder, threshold).alignment(0, 1)

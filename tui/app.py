@@ -408,13 +408,20 @@ class SideBySideApp(App[int]):
             return
         here = message.pane
         there = self.pane("right" if here.side == "left" else "left")
+        fallback: tuple[int, int] | None = None
         for k in here.visible_sentences():
-            links = self.links_of(k, here.side)
             first = here.sentence_lines(k)[0]
-            if links and first >= round(here.scroll_offset.y):
-                counterpart = links[0].right if here.side == "left" else links[0].left
-                there.scroll_line_to_row(there.sentence_lines(counterpart)[0], here.screen_row(k))
-                return
+            if first < round(here.scroll_offset.y):
+                continue
+            for ln in self.links_of(k, here.side):
+                counterpart = ln.right if here.side == "left" else ln.left
+                line, row = there.sentence_lines(counterpart)[0], here.screen_row(k)
+                if 0 <= line - row <= there.max_scroll_y:  # a counterpart near either end may not come level
+                    there.scroll_line_to_row(line, row)
+                    return
+                fallback = fallback or (line, row)
+        if fallback is not None:
+            there.scroll_line_to_row(*fallback)
 
     def on_article_pane_rewrapped(self) -> None:
         self._update_titles()  # the room for the names changed
