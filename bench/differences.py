@@ -166,11 +166,12 @@ CANONICAL = {
     "casualty report (conflict in 004)": {0: "12 civilians had been injured", 1: "12 civilians were wounded",
                                           2: "12 civilians were injured", 3: "12 people were injured",
                                           4: "no civilians had been harmed"},
-    "Kyiv: Russian volunteer groups": {0: "attributed the action to two groups", 1: "Ukrainian authorities denied",
+    "Kyiv denies involvement (and names Russians)": {0: "attributed the action to two groups", 1: "Ukrainian authorities denied",
                                        2: "anti-Kremlin militias made up of Russian citizens",
                                        3: "attributed the action to two groups", 4: "the unit comprised Russians"},
-    # The same event told by the groups named (001 names one, 002 reports their claim): a narrower reading.
-    "raid by named Russian volunteer groups": {0: "attributed the action to two groups",
+    # Kyiv attributing the raid to Russian volunteer groups, read by the groups named (001 names one, 002 reports
+    # their claim, 004 cites Ukrainian media).
+    "raid attributed to Russian volunteer groups": {0: "attributed the action to two groups",
                                                1: "may have participated in the operation",
                                                2: "the Russian Volunteer Corps (RVC) and",
                                                3: "attributed the action to two groups",
