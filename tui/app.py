@@ -623,7 +623,20 @@ class SideBySideApp(App[int]):
         if self.comparison is None:
             self.say(f"Threshold {new:.2f} (applied when the alignment is done).", timeout=2)
             return
-        self.comparison = self.comparison.with_threshold(new)  # re-linking only: no re-embedding
+        self.relink(new)
+
+    @work(thread=True, exclusive=True, group="relink")
+    def relink(self, threshold: float) -> None:
+        """Re-link at a new threshold (no re-embedding) off the event loop: a book pair takes about half a second."""
+        assert self.comparison is not None
+        comparison = self.comparison.with_threshold(threshold)
+        comparison.alignment(self.left_index, self.right_index)  # link and classify the pair on screen here
+        self._from_thread(self._relinked, comparison)
+
+    def _relinked(self, comparison: Comparison) -> None:
+        if comparison.threshold != self.threshold:
+            return  # a later press is on its way
+        self.comparison = comparison
         self._load_alignment(keep=self.sentence)  # the status line shows the threshold and the link count
 
     def action_toggle_theme(self) -> None:

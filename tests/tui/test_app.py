@@ -158,12 +158,15 @@ async def test_threshold_keys_relink_without_re_embedding(make_app, marlow_docs,
         encoded = len(calls)
         before = app.alignment
         await pilot.press("plus", "plus")
+        await aligned(pilot)  # re-linking runs in a worker
         assert app.alignment.threshold == pytest.approx(before.threshold + 0.10)
         assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
         await pilot.press(*["plus"] * 20)  # stops at 0.95
+        await aligned(pilot)
         strict = app.alignment
         assert strict.threshold == pytest.approx(0.95) and len(strict.links) <= len(before.links)
         await pilot.press(*["minus"] * 20)  # stops at 0.05
+        await aligned(pilot)
         loose = app.alignment
         assert loose.threshold == pytest.approx(0.05) and len(loose.links) >= len(before.links)
         assert len(loose.links) > len(strict.links)

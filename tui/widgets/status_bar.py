@@ -20,7 +20,9 @@ class StatusBar(Static):
         head.append(f"  threshold {threshold:.2f}", style="dim")
         detail = Text(no_wrap=True, overflow="ellipsis", end="")
         if reason:
-            detail.append("! conflict: ", style="bold")
+            # The line above already says "! conflict": the reason gets the whole width (80 columns fit
+            # "casualties: 70 saboteurs died vs more than 70 attackers were killed").
+            detail.append("! ", style="bold")
             detail.append(safe_line(reason))
         elif diff:
             detail.append("changes: ", style="dim")
