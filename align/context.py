@@ -115,5 +115,7 @@ def order_fit(left: Document, right: Document, pairs: np.ndarray,
 def context_features(left: Document, right: Document, pairs: np.ndarray, first_pass: np.ndarray) -> np.ndarray:
     """(k, 3): off_order, on_order and the order's strength (the same for every candidate of the pair of
     documents) for candidates `pairs` given their first-pass probabilities."""
-    off, on, strength = order_fit(left, right, pairs, first_pass)
+    # Rounded so that float noise (the same pair scored as (a, b) or as (b, a) can differ in the last bits) never
+    # decides a tie between duplicate sentences: swapping the documents must mirror the result exactly.
+    off, on, strength = order_fit(left, right, pairs, np.round(np.asarray(first_pass, np.float64), 6))
     return np.stack([off, on, np.full(len(pairs), strength)], axis=1).astype(np.float64)

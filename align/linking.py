@@ -35,8 +35,11 @@ def second_partners(scores: PairScores, threshold: float, margin: float = SECOND
     row_linked, col_linked = np.zeros(n, bool), np.zeros(m, bool)
     row_linked[p[linked, 0]] = True
     col_linked[p[linked, 1]] = True
+    # "Best" within float noise, so duplicate sentences that tie stay tied whichever document is on the left.
+    tie = 1e-6
     return (~linked & (s >= threshold - margin)
-            & ((row_linked[p[:, 0]] & (s >= col_best[p[:, 1]])) | (col_linked[p[:, 1]] & (s >= row_best[p[:, 0]]))))
+            & ((row_linked[p[:, 0]] & (s >= col_best[p[:, 1]] - tie))
+               | (col_linked[p[:, 1]] & (s >= row_best[p[:, 0]] - tie))))
 
 
 def link(scores: PairScores, threshold: float = THRESHOLD, _kinds: dict | None = None) -> Alignment:

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from align.compare import compare
@@ -90,8 +90,25 @@ prose = st.one_of(reports, articles.filter(lambda t: t.strip()))
 pairs_of_articles = st.tuples(prose, prose)
 
 
+_DUPLICATES = (  # found by hypothesis: duplicate sentences tie, and float noise once broke the ties unevenly
+    "The ministry said 12 civilians were injured on Monday in Belgorod. " * 4
+    + "The ministry said 12 civilians were captured on 22 May in Kyiv. ",
+    "The ministry said 12 civilians were injured on Monday in Belgorod. " * 2
+    + "Officials said 70 civilians were captured on 22 May in Kyiv. The ministry said 12 civilians were injured on "
+    "Monday in Kyiv. Officials said 70 civilians were captured on 22 May in Kyiv. ")
+_SECOND_PARTNERS = (
+    "The ministry said more than 70 civilians were captured on Monday in Kyiv. Mr. Peskov said 70 civilians were "
+    "injured on Monday in Kyiv. The ministry said 4 civilians were captured on 22 May in Kyiv. Mr. Peskov said 12 "
+    "soldiers were injured on 22 May in Belgorod. The ministry said no civilians were captured on 22 May in Kyiv. ",
+    "The ministry said more than 70 civilians were captured on Monday in Kyiv. Mr. Peskov said 70 civilians were "
+    "injured on Monday in Kyiv. Officials said 4 civilians were captured on 22 May in Kyiv. Officials said 12 "
+    "civilians were injured on Tuesday in Belgorod. Officials said 4 civilians were captured on 22 May in Kyiv. ")
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs_of_articles, st.floats(0.0, 1.0))
+@example(_DUPLICATES, 0.0)
+@example(_SECOND_PARTNERS, 0.97265625)
 def test_alignment_invariants_and_mirror(pair, threshold):
     embedder = HashingEmbedder(dim=64)
     a, b = document_from_text("a", pair[0]), document_from_text("b", pair[1])
