@@ -622,12 +622,11 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
             """The other sentence states this quantity too ("thirty cubits ... four cubits" in both)."""
             return any(comparable(q, o) and not (q.high < o.low or o.high < q.low) for o in others)
 
+        open_b = [qb for qb in fb.quantities if not agreed(qb, fa.quantities)]
         for qa in fa.quantities:
             if agreed(qa, fb.quantities):
                 continue
-            for qb in fb.quantities:
-                if agreed(qb, fa.quantities):
-                    continue
+            for qb in open_b:
                 if comparable(qa, qb) and (qa.high < qb.low or qb.high < qa.low):
                     what = "casualties" if {qa.event, qb.event} & {"harm", "death"} else "number"
                     reason = f"{what}: {a[qa.start:qa.end]} vs {b[qb.start:qb.end]}"

@@ -17,6 +17,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keymap import keys_of
+
 
 @dataclass(frozen=True)
 class HelpData:
@@ -43,8 +45,7 @@ def bindings_table(bindings: list[Binding], key_display, keymap: dict[str, str] 
         if not b.description or b.action in seen:
             continue
         seen.add(b.action)
-        key_list = keymap.get(b.id, b.key) if b.id else b.key
-        keys = " ".join(key_display(Binding(k.strip(), b.action)) for k in key_list.split(","))
+        keys = " ".join(key_display(Binding(k.strip(), b.action)) for k in keys_of(b, keymap).split(","))
         table.add_row(Text(keys), Text(b.tooltip or b.description), Text(b.id or ""))
     return table
 
