@@ -13,11 +13,13 @@ civilians had been harmed") support each other whatever else they say, since the
 3. An article missing from a group contributes its best-supported sentence by the same rule, from links or
    sub-threshold candidates; a sentence already in another fact may join a second one when its support is
    high (a long sentence that reports two facts).
-4. A linked sentence still alone forms a fact with its strongest partner (which then reports two facts).
+4. A linked sentence still alone joins the row of its strongest partner when that row lacks its article and
+   another of the row's articles supports it a little; else it forms a fact with that partner (which then
+   reports two facts).
 5. Every sentence left over is a fact only its own article reports (a group with one source).
 
 The pivot is the article whose version conflicts with the fewest others, then has the most support (a sentence
-that is in two facts only if no other can); its sentence labels the group, and every other article's relation
+that is in two facts, or a heading, only if no other can); its sentence labels the group, and every other article's relation
 (same / partial / conflict) is classified against it.
 """
 
@@ -40,6 +42,8 @@ WEAK_SUPPORT = 0.75
 ATTACH_SUPPORT = 0.75
 #: Average support for a sentence already in another fact to join a second one.
 SECOND_FACT_SUPPORT = 1.25
+#: Support from a second article that lets a linked sentence left alone complete its partner's row (step 4).
+SECOND_VOICE_SUPPORT = 0.4
 #: Support between two sentences that count the same thing for the same event.
 QUANTITY_SUPPORT = 1.5
 #: Sentences with quantities of one kind compared pairwise at most (a book's worth of numbers is skipped).
@@ -188,7 +192,20 @@ def build_groups(
         if node in grouped:
             continue
         partner = max(links[node], key=lambda o: (links[node][o], (-o[0], -o[1])))
-        rows.append(({node[0]: [node[1]], partner[0]: [partner[1]]}, {partner}))
+        # When the partner's row lacks this article, the sentence completes that row rather than open a second
+        # row around the same partner sentence, provided some other article of the row shows it support too:
+        # one link alone does not pull a sentence into a fact.
+        homes = []
+        for x, (m, _) in enumerate(rows):
+            if partner[1] not in m.get(partner[0], ()) or node[0] in m:
+                continue
+            best = {d: max(support(node, (d, s)) for s in ss) for d, ss in m.items()}
+            if any(v >= support.level(SECOND_VOICE_SUPPORT) for d, v in best.items() if d != partner[0]):
+                homes.append((sum(best.values()) / len(best), -x))
+        if homes:
+            rows[-max(homes)[1]][0][node[0]] = [node[1]]
+        else:
+            rows.append(({node[0]: [node[1]], partner[0]: [partner[1]]}, {partner}))
         grouped.add(node)
 
     # 5. The rest is reported by one article only.
@@ -250,7 +267,9 @@ def _fact(documents: list[Document], members: Members, support: Callable[[Node, 
     conflicts = {d: sum(1 for e in members
                         if e != d and classify(text((d, main[d])), text((e, main[e])))[0] == "conflict")
                  for d in members}
-    pivot = min(members, key=lambda d: ((d, main[d]) in borrowed, conflicts[d], -strength((d, main[d])), d))
+    # A heading labels a row only when no sentence can: it names a topic, not the fact.
+    pivot = min(members, key=lambda d: ((d, main[d]) in borrowed, documents[d].sentences[main[d]].kind == "heading",
+                                        conflicts[d], -strength((d, main[d])), d))
     label = (pivot, main[pivot])
     relations = {}
     for d, ss in members.items():

@@ -104,6 +104,30 @@ def test_sub_threshold_support_completes_a_row():
     assert set(g.members) == {0, 1, 2}
 
 
+def test_a_linked_sentence_left_alone_completes_its_partners_row_when_a_second_article_supports_it():
+    # Fact A is firmly 0-1-2; article 3's sentence links to 2 only and misses the majority rule. With a little
+    # support from article 0 too, it completes fact A's row instead of opening a second row around 2's sentence.
+    ds = docs("Kyiv denied any role in the raid.", "Kyiv said it had no role in the raid.",
+              "Kyiv denied any role and blamed two Russian groups.", "Ukraine denied involvement.")
+    links = {(0, 1): [(0, 0, 0.9)], (0, 2): [(0, 0, 0.9)], (1, 2): [(0, 0, 0.9)], (2, 3): [(0, 0, 0.6)]}
+    some = {(0, 3): [(0, 0, 0.3)], (1, 3): [(0, 0, 0.05)]}
+    [g] = multi(build_groups(ds, alignments(ds, links), candidates(ds, some)))
+    assert g.members == {0: (0,), 1: (0,), 2: (0,), 3: (0,)}
+    # With no support beyond the one link, it stays a fact it shares with its partner alone (no chaining).
+    none = {(0, 3): [(0, 0, 0.05)], (1, 3): [(0, 0, 0.05)]}
+    groups = multi(build_groups(ds, alignments(ds, links), candidates(ds, none)))
+    assert sorted(tuple(g.members.items()) for g in groups) == [((0, (0,)), (1, (0,)), (2, (0,))),
+                                                                 ((2, (0,)), (3, (0,)))]
+
+
+def test_a_heading_labels_a_row_only_when_no_sentence_can():
+    ds = docs("Russian Opposition Groups\n\nThe weather was mild.", "Two Russian opposition groups claimed the raid.")
+    assert ds[0].sentences[0].kind == "heading"
+    # Equal support both ways: the first article would be the pivot, but its version is a heading.
+    [g] = multi(build_groups(ds, alignments(ds, {(0, 1): [(0, 0, 0.9)]})))
+    assert g.pivot == 1 and g.label == "Two Russian opposition groups claimed the raid."
+
+
 def test_a_fact_told_in_two_sentences_keeps_both():
     ds = docs("The goal is a security zone. It would protect civilians.",
               "The goal is a security zone that would protect civilians.",
@@ -178,6 +202,12 @@ def test_seed_canonical_facts_with_the_real_model(seed_docs, real_embedder):
                       2: "the Russian Volunteer Corps (RVC) and", 3: "attributed the action to two groups",
                       4: "two Russian opposition groups"})
     assert len(volunteers) == 1 and volunteers[0].sources == 5
+    # The same long sentences also carry Kyiv's denial, which all five report in words of their own (001's
+    # denial scores 0.06 against 002's "rejects the accusations": it joins through 000's near-identical version).
+    denial = row({0: "attributed the action to two groups", 1: "Ukrainian authorities denied any involvement",
+                  2: "kyiv rejects the accusations", 3: "attributed the action to two groups",
+                  4: "the unit comprised Russians"})
+    assert len(denial) == 1 and denial[0].sources == 5
 
 
 def test_a_sentence_in_two_facts_does_not_label_its_second():
