@@ -32,7 +32,7 @@ from tui.keymap import binding_ids, load_keymap
 from tui.names import distinct_names
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import EXPORT_DIR_ENV, ExportDialog, ExportRequest, suggest_name
-from tui.screens.help import HelpData, HelpScreen
+from tui.screens.help import HelpData, Helpable, HelpScreen
 from tui.screens.pair_picker import PairPicker
 from tui.screens.search import SearchScreen
 from tui.text_safety import safe_line
@@ -650,6 +650,13 @@ class SideBySideApp(App[int]):
             self.push_screen(OverviewScreen(self.comparison))
 
     def action_help(self) -> None:
+        screen = self.screen
+        if screen is not self.screen_stack[0] and isinstance(screen, Helpable):
+            # The overview and a fact's versions have keys of their own: list those, then the app's help and quit.
+            bindings = [b for b in screen.BINDINGS if isinstance(b, Binding)]
+            bindings += [b for b in self.BINDINGS if isinstance(b, Binding) and b.id in ("help", "quit-ctrl-c")]
+            self.push_screen(HelpScreen(bindings, [screen.help]))
+            return
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
         bindings += [b for b in ArticlePane.BINDINGS if isinstance(b, Binding) and b.id]
         self.push_screen(HelpScreen(bindings, [LEGEND]))

@@ -345,3 +345,29 @@ async def test_the_summary_keeps_the_order_in_use_at_80_columns_with_five_articl
             await pilot.press(key)
             await pilot.pause()
             assert shown in widget.render_line(0).text, widget.render_line(0).text
+
+
+async def test_help_in_the_overview_and_in_a_fact_lists_their_own_keys_and_marks(make_app, marlow_docs):
+    from tests.tui.test_app import static_text
+    from tui.screens.help import HelpScreen
+
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await overview(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = static_text(app.screen.query_one("#help-keys"))
+        legend = static_text(app.screen.query_one("#help-legend"))
+        for text in ("overview-sort-conflicts", "export the fact groups as CSV", "back to the pair view", "help"):
+            assert text in keys
+        assert "next aligned passage" not in keys  # the pair view's keys are not the ones that work here
+        assert "In the overview" in legend and "silent" in legend
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("enter")
+        await pilot.press("question_mark")
+        keys = static_text(app.screen.query_one("#help-keys"))
+        assert "fact-open" in keys and "back to the overview" in keys
+        assert "In a fact's versions" in static_text(app.screen.query_one("#help-legend"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, FactScreen)

@@ -18,6 +18,7 @@ from align.alignment import FactGroup
 from align.compare import Comparison
 from align.conflicts import find_conflicts
 from align.differences import word_diff
+from tui.screens.help import HelpData
 from tui.screens.overview import CELLS, relation
 from tui.text_safety import safe_line, sanitize
 
@@ -66,11 +67,19 @@ class FactScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("g", "open_in_pair_view", "Open in pair view", id="fact-open"),
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("g", "open_in_pair_view", "Open in pair view", id="fact-open",
+                tooltip="open this version in the pair view (enter does the same)"),
+        Binding("j", "cursor(1)", "Down", show=False, tooltip="next version"),
+        Binding("k", "cursor(-1)", "Up", show=False, tooltip="previous version"),
         Binding("escape,q", "close", "Back", id="fact-close", tooltip="back to the overview"),
     ]
+
+    help = HelpData("In a fact's versions", (
+        ("first", "the label's version (its article is ◆ in the overview)"),
+        ("underlined", "words that differ from the label's version"),
+        ("reversed", "the conflicting words; the reason is on the line under the article's name"),
+        ("dimmed", "an article that does not report the fact"),
+    ))
 
     def __init__(self, comparison: Comparison, group: FactGroup) -> None:
         super().__init__()

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from align.alignment import FactGroup
 from align.compare import Comparison
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpData
 from tui.names import distinct_names
 from tui.screens.export_dialog import EXPORT_DIR_ENV, resolve_export_path
 from tui.text_safety import safe_line
@@ -85,17 +86,23 @@ class OverviewScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("enter", "open_fact", "Versions", id="overview-open", show=False),
+        Binding("enter", "open_fact", "Versions", id="overview-open", show=False,
+                tooltip="the fact's versions, one per article"),
         Binding("s", "sort('sources')", "By sources", id="overview-sort-sources"),
         Binding("f", "sort('first')", "By first", id="overview-sort-first"),
         Binding("c", "sort('conflicts')", "Conflicts first", id="overview-sort-conflicts"),
         Binding("u", "only_here", "Only here", id="overview-only-here",
                 tooltip="cycle: the facts only article 1, 2, ... reports; then all facts again"),
         Binding("e", "export", "Export", id="overview-export", tooltip="export the fact groups as CSV"),
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("j", "cursor(1)", "Down", show=False, tooltip="next fact"),
+        Binding("k", "cursor(-1)", "Up", show=False, tooltip="previous fact"),
         Binding("escape,q,o", "close", "Back", id="overview-close", tooltip="back to the pair view"),
     ]
+
+    help = HelpData("In the overview", tuple((glyph, meaning) for glyph, meaning in LEGEND) + (
+        ("row", "one fact; its label is the clearest version, from the article marked ◆"),
+        ("columns", "the articles, numbered as in the line above the table"),
+    ))
 
     def __init__(self, comparison: Comparison) -> None:
         super().__init__()
