@@ -220,9 +220,27 @@ def run_app(args: argparse.Namespace) -> int:
 
     low_bandwidth = args.low_bandwidth if args.low_bandwidth is not None else over_ssh()
     app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=low_bandwidth)
+    _keys_from_the_terminal()
     with _leave_cleanly_on_signals(app):
         app.run()
     return app.return_code or 0
+
+
+def _keys_from_the_terminal() -> None:
+    """`cat a.txt | sbs - b.txt`: the article came through standard input, so the keys must come from the
+    controlling terminal instead (Textual reads keys from file descriptor 0), as `less` and `vim -` do."""
+    try:
+        if os.isatty(0):
+            return
+    except OSError:
+        pass
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise CliError("standard input is not a terminal and there is no terminal to read keys from "
+                       "(for a pipe or a script, use `sbs align`)") from None
+    os.dup2(fd, 0)
+    os.close(fd)
 
 
 def over_ssh() -> bool:

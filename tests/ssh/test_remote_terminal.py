@@ -211,3 +211,21 @@ def test_nothing_is_sent_at_rest_over_ssh(sshd, tmp_path):
         assert client.proc.wait(15) == 0
     finally:
         client.close()
+
+
+def test_an_article_piped_on_standard_input_leaves_the_keys_to_the_terminal(tmux, tmp_path):
+    # `cat a | sbs - b`: the article comes through the pipe; j, ] and q must still come from the keyboard.
+    pane = tmux.new_shell(80, 24)
+    sbs = shlex.quote(str(SBS)) if SBS.exists() else f"{shlex.quote(sys.executable)} -m tui"
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    tmux.type(pane, f"cd {shlex.quote(str(ROOT))} && cat {shlex.quote(str(seeds[0]))} | env TERM=xterm-256color "
+                    f"SBS_CACHE_DIR={shlex.quote(str(tmp_path / 'cache'))} {sbs} --model hashing - "
+                    f"{shlex.quote(str(seeds[3]))}; echo exit=$?")
+    first = tmux.wait_screen(pane, shows_articles, 60, what="the articles on screen")
+    assert "stdin" in first
+    tmux.keys(pane, "]")
+    tmux.wait_screen(pane, lambda s: bottom(s) != bottom(first) and "]" not in s.splitlines()[0], 10,
+                     what="the status line to change after ]")
+    tmux.keys(pane, "q")
+    screen = tmux.wait_prompt(pane)
+    assert "exit=0" in screen

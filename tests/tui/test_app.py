@@ -565,3 +565,21 @@ def test_options_before_a_command_get_a_hint_not_a_missing_file():
     assert run.returncode == 1
     hint = "sbs: 'align' must come first, options after it: sbs align [options] FILE..."
     assert run.stderr.strip() == hint, run.stderr
+
+
+def test_a_piped_article_without_any_terminal_for_keys_is_one_line_not_a_dead_app(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    # A new session has no controlling terminal: nowhere to read keys from once stdin carried the article.
+    run = subprocess.run([sys.executable, "-m", "tui", "--model", "hashing", "-", "seeds/" + sorted(
+                          p.name for p in (ROOT / "seeds").glob("*.txt"))[0]],
+                         cwd=ROOT, input="Twelve people died. The storm moved east.\n", capture_output=True,
+                         text=True, start_new_session=True, timeout=60,
+                         env={**__import__("os").environ, "SBS_CACHE_DIR": str(tmp_path)})
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "sbs: standard input is not a terminal and there is no terminal to read keys from (for a pipe or a script, "
+        "use `sbs align`)"]
