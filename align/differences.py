@@ -32,7 +32,12 @@ class WordDiff:
     left: tuple[Span, ...]
     right: tuple[Span, ...]
     ratio: float  # share of word tokens in common, 0..1
-    summary: str  # e.g. "-dozens +more than 70"
+    summary: str  # e.g. "-dozens +more than 70", cut to one status line
+    changes: tuple[str, ...] = ()  # every change, uncut (the export keeps them all)
+
+    @property
+    def full(self) -> str:
+        return " | ".join(self.changes)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -103,7 +108,7 @@ def word_diff(a: str, b: str) -> WordDiff:
             parts.append(" ".join(x for x in (f"-{minus}" if minus else "", f"+{plus}" if plus else "") if x))
     total = max(len(ta), len(tb))
     ratio = same / total if total else 1.0
-    return WordDiff(tuple(left), tuple(right), ratio, summarize(parts))
+    return WordDiff(tuple(left), tuple(right), ratio, summarize(parts), tuple(" ".join(p.split()) for p in parts))
 
 
 def summarize(parts: list[str], limit: int = 160) -> str:

@@ -46,7 +46,7 @@ def alignment_rows(al: Alignment) -> list[dict]:
         keyed.append(((ln.left, 0, ln.right), {
             "pair": pair, "left_doc": al.left.name, "left_start": a.start, "left_end": a.end, "left_text": a.text,
             "right_doc": al.right.name, "right_start": b.start, "right_end": b.end, "right_text": b.text,
-            "score": round(ln.score, 4), "kind": ln.kind, "diff": d.summary, "conflict": ln.reason,
+            "score": round(ln.score, 4), "kind": ln.kind, "diff": d.full, "conflict": ln.reason,
         }))
     for i in al.left_only:
         a = L[i]

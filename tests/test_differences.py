@@ -55,8 +55,10 @@ def test_identical_and_empty():
 def test_long_summaries_are_cut_at_a_change():
     a = " ".join(f"alpha{i} common" for i in range(60))
     b = " ".join(f"beta{i} common" for i in range(60))
-    s = word_diff(a, b).summary
-    assert len(s) <= 200 and s.endswith("more)")
+    d = word_diff(a, b)
+    assert len(d.summary) <= 200 and d.summary.endswith("more)")
+    # The uncut list (what the CSV export writes) has all 60 changes.
+    assert len(d.changes) == 60 and d.full.count("-alpha") == 60 and "more)" not in d.full
 
 
 def test_autojunk_is_off_for_long_sentences():

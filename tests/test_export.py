@@ -8,8 +8,10 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
+from align.alignment import PairScores
 from align.compare import compare
 from align.document import document_from_text
 from align.export import COLUMNS, ExportError, csv_text, write_csv, write_groups_csv, write_json
@@ -129,3 +131,18 @@ def test_the_scorer_reads_the_export_unchanged(tmp_path, seed_paths):
     assert last.startswith("P=") and "F1=" in last
     # Every dev pair was found in the export (links= counts rows the scorer matched to the pair).
     assert all("links=" in ln for ln in s.stdout.splitlines() if ln[:3].isdigit())
+
+
+def test_the_diff_column_is_never_cut(tmp_path):
+    from align.compare import Comparison
+    from align.differences import word_diff
+
+    a = document_from_text("a", " ".join(f"alpha{i} common" for i in range(40)) + ".")
+    b = document_from_text("b", " ".join(f"beta{i} common" for i in range(40)) + ".")
+    pairs = np.array([[0, 0]], dtype=np.int64)
+    c = Comparison([a, b], {(0, 1): PairScores(a, b, pairs, np.array([0.9], np.float32))}, 0.5)
+    out = tmp_path / "x.csv"
+    write_csv(c, str(out), raw=True)
+    [row] = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["kind"] not in ("left_only", "right_only")]
+    assert row["diff"] == word_diff(a.sentences[0].text, b.sentences[0].text).full
+    assert row["diff"].count("+beta") == 40 and "more)" not in row["diff"]

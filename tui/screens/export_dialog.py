@@ -99,7 +99,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             field.cursor_blink = self.blink
             yield field
             yield Label("", id="export-error")
-            yield ToggleLine(f"all {self.n_pairs} pairs, not only the two on screen", id="export-all")
+            if self.n_pairs > 1:  # with two articles the pair on screen is every pair: nothing to choose
+                yield ToggleLine(f"all {self.n_pairs} pairs, not only the two on screen", id="export-all")
             yield ToggleLine("raw: no ' before cells starting with = + - @", id="export-raw")
             yield Label(Text("tab moves · space toggles", style="dim"))
             with Horizontal(id="export-buttons"):
@@ -129,7 +130,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         except ValueError as exc:
             self.query_one("#export-error", Label).update(Text(str(exc)))
             return
-        only = not self.query_one("#export-all", ToggleLine).value
+        choice = self.query("#export-all")
+        only = not (choice and choice.first(ToggleLine).value)
         raw = self.query_one("#export-raw", ToggleLine).value
         self.dismiss(ExportRequest(path, only, raw))
 
