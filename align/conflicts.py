@@ -545,6 +545,62 @@ _MAY_NEGATE = re.compile(_words(["not", "never", "cannot", "no", "none", "neithe
                                   "lest"]) + r"|n['’]t\b")
 
 
+# ------------------------------------------------------------------------------------------------- opposites
+
+#: Words that state the opposite of each other when one replaces the other in a retelling ("ordered schools to
+#: close" / "to stay open", "Kyiv confirmed" / "Kyiv denied"). A short list of clear opposites, not a thesaurus:
+#: each pair is checked only where the word differences put one in place of the other.
+_OPPOSITES = (
+    ("open opens opened reopen reopens reopened", "close closes closed shut shuts"),
+    ("confirm confirms confirmed admit admits admitted", "deny denies denied"),
+    ("hire hires hired", "fire fires fired dismiss dismisses dismissed sack sacks sacked"),
+    ("win wins won", "lose loses lost"),
+    ("rise rises rose risen increase increases increased", "fall falls fell fallen decrease decreases decreased"),
+    ("accept accepts accepted approve approves approved", "reject rejects rejected"),
+    ("arrest arrests arrested detain detains detained", "release releases released free frees freed"),
+    ("impose imposes imposed", "lift lifts lifted"),
+    ("allow allows allowed permit permits permitted", "ban bans banned forbid forbids forbade prohibit prohibits "
+                                                      "prohibited"),
+    ("guilty convicted", "innocent acquitted"),
+    ("survive survives survived alive", "die dies died dead"),
+    ("north northern", "south southern"),
+    ("east eastern", "west western"),
+)
+_OPPOSITE: dict[str, tuple[int, int]] = {w: (g, side) for g, pair in enumerate(_OPPOSITES)
+                                          for side, words in enumerate(pair) for w in words.split()}
+#: The most words on either side of one replacement for its opposites to count (a long rewrite that happens to
+#: hold "east" on one side and "west" on the other is not a statement of the opposite).
+_OPPOSITE_REACH = 4
+
+
+def _opposites(a: str, b: str) -> list[Conflict]:
+    from difflib import SequenceMatcher
+
+    ta, tb = _tokens(a), _tokens(b)
+    out = []
+    sm = SequenceMatcher(None, [t.key for t in ta], [t.key for t in tb], autojunk=False)
+    ops = sm.get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op != "replace" or i2 - i1 > _OPPOSITE_REACH or j2 - j1 > _OPPOSITE_REACH:
+            continue
+        # Anchored: a content word both sentences share right before or after ("schools to | close / stay open").
+        if not any(o[0] == "equal" and any(_content(t) for t in ta[o[1]:o[2]])
+                   for o in ops[max(0, k - 1):k] + ops[k + 1:k + 2]):
+            continue
+        for x in ta[i1:i2]:
+            gx = _OPPOSITE.get(x.key)
+            if gx is None:
+                continue
+            y = next((y for y in tb[j1:j2] if _OPPOSITE.get(y.key, (-1, -1)) == (gx[0], 1 - gx[1])), None)
+            if y is not None:
+                out.append(Conflict(x.start, x.end, y.start, y.end, f"opposite: {a[x.start:x.end]} vs {b[y.start:y.end]}"))
+                break
+    return out
+
+
+_MAY_OPPOSE = re.compile(_words(list(_OPPOSITE)))
+
+
 class Facts:
     """What one sentence states that can conflict, each part parsed on first use."""
 
@@ -554,6 +610,7 @@ class Facts:
         self.may_count = bool(_MAY_COUNT.search(low))
         self.may_date = bool(_MAY_DATE.search(low))
         self.may_negate = bool(_MAY_NEGATE.search(low))
+        self.may_oppose = frozenset(_OPPOSITE[w][0] for w in _MAY_OPPOSE.findall(low))
         self._quantities: tuple[Quantity, ...] | None = None
         self._whens: tuple[When, ...] | None = None
         self._negations: tuple[tuple[Negated, ...], frozenset[int]] | None = None
@@ -659,6 +716,8 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
                     else:
                         found.append(Conflict(s, e, n.start, n.end, f"negation: {a[s:e]} vs {b[n.start:n.end]}"))
                     break
+    if fa.may_oppose and fb.may_oppose and fa.may_oppose & fb.may_oppose:
+        found.extend(_opposites(a, b))
     # One conflict per left span (overlapping findings about one phrase are one conflict).
     out: list[Conflict] = []
     for c in found:

@@ -138,6 +138,15 @@ def _keys(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower().replace("’", "'")))
 
 
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                          "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+                          "hundred thousand million billion dozen dozens hundreds thousands millions".split())
+
+
+def _counts(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(k for k in keys if k[0].isdigit() or k in _NUMBER_WORDS)
+
+
 def classify(a: str, b: str) -> tuple[str, tuple[Conflict, ...]]:
     """Kind of a link between sentences a and b: `conflict` if a shared fact is stated differently, `same` if
     they share most of their words and neither says much more, `partial` otherwise. Memoized per sentence, so
@@ -148,6 +157,8 @@ def classify(a: str, b: str) -> tuple[str, tuple[Conflict, ...]]:
     ka, kb = _keys(a), _keys(b)
     if not ka or not kb:
         return ("same" if ka == kb else "partial"), ()
+    if _counts(ka) != _counts(kb):
+        return "partial", ()  # "arrested two men" / "arrested three women": not the same information
     short, long_ = sorted((len(ka), len(kb)))
     if len(ka & kb) / len(ka | kb) >= SAME_JACCARD and long_ <= 1.5 * short + 3:
         return "same", ()

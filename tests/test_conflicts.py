@@ -208,3 +208,39 @@ def test_no_false_alarm_on_numbers_both_state(a, b):
 def test_numbers_in_several_words_are_read_whole():
     [(_, _, reason)] = spans("Twenty-eight soldiers were killed, officials said.", "Twenty-four soldiers were killed, officials said.")
     assert reason == "casualties: Twenty-eight soldiers were killed vs Twenty-four soldiers were killed"
+
+
+@pytest.mark.parametrize("a, b, reason", [
+    ("The mayor ordered all schools to close.", "The mayor ordered all schools to stay open.", "opposite: close vs open"),
+    ("Kyiv confirmed the attack on Monday.", "Kyiv denied the attack on Monday.", "opposite: confirmed vs denied"),
+    ("The firm will hire 200 workers.", "The firm will fire 200 workers.", "opposite: hire vs fire"),
+    ("The curfew was imposed on Friday.", "The curfew was lifted on Friday.", "opposite: imposed vs lifted"),
+    ("The troops advanced on the eastern bank.", "The troops advanced on the western bank.",
+     "opposite: eastern vs western"),
+])
+def test_a_word_replaced_by_its_opposite_is_a_conflict(a, b, reason):
+    [c] = find_conflicts(a, b)
+    assert c.reason == reason
+    assert reason.endswith(f"{a[c.left_start:c.left_end]} vs {b[c.right_start:c.right_end]}")
+
+
+@pytest.mark.parametrize("a, b", [
+    # Both sentences say both words: nothing was replaced.
+    ("The shop opened at nine and closed at five.", "The shop opened at nine and closed at five on Monday."),
+    # The opposites sit in a long rewrite, not one in place of the other.
+    ("Troops from the east moved towards the river crossing near the old bridge late on Monday.",
+     "Officials said civilians were sent to shelters in the west of the region by Tuesday morning."),
+    # Different words that are not opposites.
+    ("The mayor ordered all schools to close.", "The mayor ordered all schools to shut down early."),
+])
+def test_no_false_alarm_on_opposites(a, b):
+    assert not [c for c in find_conflicts(a, b) if c.reason.startswith("opposite")]
+
+
+def test_different_counts_are_never_the_same_kind():
+    from align.differences import classify
+
+    assert classify("Police arrested two men near the port.", "Police arrested three women near the port.")[0] == \
+        "partial"
+    assert classify("Police arrested two men near the port.", "Police arrested two men near the harbour.")[0] == \
+        "same"
