@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from align.alignment import Alignment, FactGroup, PairScores
 from align.differences import classify
 from align.document import Document
+from align.linking import SECOND_PARTNER_MARGIN
 
 # Support levels, as multiples of the link threshold (scores are calibrated around it; a reader who lowers the
 # threshold in the app asks for looser groups too).
@@ -54,7 +55,8 @@ Members = dict[int, list[int]]
 
 
 class _Support:
-    """Support between two sentences: link score, else candidate score, else shared quantity, else 0."""
+    """Support between two sentences: link score, else candidate score, else shared quantity, else 0 (a link
+    kept for a shared count takes the higher of its score and the count's support)."""
 
     def __init__(self, documents, alignments, scores) -> None:
         thresholds = {al.threshold for al in alignments.values()}
@@ -83,7 +85,10 @@ class _Support:
 
     def __call__(self, u: Node, v: Node) -> float:
         s = self.links.get(u, {}).get(v)
-        return self.weak.get(u, {}).get(v, 0.0) if s is None else s
+        weak = self.weak.get(u, {}).get(v, 0.0)
+        # A link below the second partners' band was kept for a count both sentences state (align.linking
+        # .count_partners): it keeps the support that shared count gives.
+        return weak if s is None else max(s, weak) if s < self.threshold - SECOND_PARTNER_MARGIN else s
 
     def joins(self, small: list[Node], large: list[Node], average: float = MERGE_SUPPORT) -> float | None:
         """Average support if `small` may join `large`: each sentence of `small` must be supported by a strict

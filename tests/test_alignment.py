@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from align.compare import compare, embed_documents
 from align.document import document_from_text
 from align.features import candidates
-from align.linking import SECOND_PARTNER_MARGIN, THRESHOLD, link
+from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, THRESHOLD, _counts_same_thing, link
 from align.scoring import score_pair
 
 NEWS = (
@@ -59,13 +59,16 @@ def test_seed_pairs_cover_every_sentence_with_scores_in_range(seed_comparison):
         assert np.all((ps.scores >= 0) & (ps.scores <= 1)) and not np.isnan(ps.scores).any()
         al = seed_comparison.alignment(i, j)
         assert_partition(al)
-        assert all(THRESHOLD - SECOND_PARTNER_MARGIN <= ln.score <= 1 and ln.kind in ("same", "partial", "conflict")
+        assert all(THRESHOLD - COUNT_MARGIN <= ln.score <= 1 and ln.kind in ("same", "partial", "conflict")
                    for ln in al.links)
-        # A link below the threshold is a second partner: one of its sentences has a link above it.
+        # A link below the threshold is a second partner (one of its sentences has a link above it), or its two
+        # sentences count the same thing for the same event.
         above = [ln for ln in al.links if ln.score >= THRESHOLD]
         for ln in al.links:
             if ln.score < THRESHOLD:
-                assert any(o.left == ln.left or o.right == ln.right for o in above)
+                assert (ln.score >= THRESHOLD - SECOND_PARTNER_MARGIN and any(
+                    o.left == ln.left or o.right == ln.right for o in above)) or _counts_same_thing(
+                    al.left.sentences[ln.left].text, al.right.sentences[ln.right].text)
         assert list(al.links) == sorted(al.links, key=lambda ln: (ln.left, ln.right))
 
 
@@ -300,3 +303,20 @@ def test_a_second_partner_must_be_the_best_of_its_other_sentence_and_near_the_ba
         == [(0, 0)]
     # A raised threshold raises the bar for second partners with it.
     assert [(ln.left, ln.right) for ln in link(_scored([((0, 0), 0.9), ((0, 1), 0.45)]), 0.8).links] == [(0, 0)]
+
+
+def test_two_sentences_that_count_the_same_thing_for_the_same_event_are_linked_below_the_bar():
+    from align.alignment import PairScores
+
+    left = document_from_text("l.txt", "On Monday, Gladkov said that ten villages had been shelled and 12 people were "
+                                       "injured. The weather was mild.")
+    right = document_from_text("r.txt", "Belgorod governor Gladkov said no civilians had been harmed. Schools were "
+                                        "closed.")
+    pairs = np.array([(0, 0), (1, 1)], np.int32)
+    scores = PairScores(left, right, pairs, np.array([0.25, 0.25], np.float32))
+    al = link(scores, 0.5)
+    # The count ("12 people were injured" / "no civilians had been harmed") is the fact, here in conflict.
+    assert [(ln.left, ln.right, ln.kind) for ln in al.links] == [(0, 0, "conflict")]
+    # Below the margin, or at a raised threshold, the bar moves with it.
+    assert not link(PairScores(left, right, pairs, np.array([0.15, 0.15], np.float32)), 0.5).links
+    assert not link(scores, 0.8).links

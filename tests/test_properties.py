@@ -17,7 +17,7 @@ from align.compare import compare
 from align.document import document_from_text
 from align.embed import HashingEmbedder
 from align.export import COLUMNS, alignment_rows, write_csv_to
-from align.linking import SECOND_PARTNER_MARGIN
+from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, _counts_same_thing
 from align.segment import _SPACE, segment
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,9 +122,12 @@ def test_alignment_invariants_and_mirror(pair, threshold):
         assert linked_r | set(al.right_only) == set(range(len(al.right.sentences)))
         for ln in al.links:
             assert 0.0 <= ln.score <= 1.0
-            # At the threshold, or a second partner close below it (align.linking.second_partners).
+            # At the threshold, or a second partner close below it (align.linking.second_partners), or two
+            # sentences that count the same thing for the same event (align.linking.count_partners).
             assert ln.score >= threshold or (ln.score >= threshold - SECOND_PARTNER_MARGIN - 1e-6 and any(
-                o.score >= threshold and (o.left == ln.left or o.right == ln.right) for o in al.links))
+                o.score >= threshold and (o.left == ln.left or o.right == ln.right) for o in al.links)) or (
+                ln.score >= threshold - COUNT_MARGIN - 1e-6 and _counts_same_thing(
+                    al.left.sentences[ln.left].text, al.right.sentences[ln.right].text))
             assert ln.kind in ("same", "partial", "conflict")
     # Swapping the two articles mirrors the result.
     ba = compare([b, a], embedder, threshold).alignment(0, 1)
