@@ -583,3 +583,30 @@ def test_a_piped_article_without_any_terminal_for_keys_is_one_line_not_a_dead_ap
     assert run.stderr.strip().splitlines() == [
         "sbs: standard input is not a terminal and there is no terminal to read keys from (for a pipe or a script, "
         "use `sbs align`)"]
+
+
+async def test_the_export_dialog_offers_all_pairs_only_when_there_is_more_than_one(make_app, marlow_docs, tmp_path,
+                                                                                   monkeypatch):
+    from tui.widgets.toggle_line import ToggleLine
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportDialog)
+        toggles = [str(t.render()) for t in app.screen.query(ToggleLine)]
+        assert len(toggles) == 1 and "raw" in toggles[0] and not any("pairs" in t for t in toggles)
+        await pilot.press("tab", "space", "enter")  # the one option left (raw), then export
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        with open(tmp_path / "sbs-marlow-a-vs-marlow-b.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert {r["pair"] for r in rows} == {"marlow-a.txt vs marlow-b.txt"}
+        assert any(r["diff"].startswith(("-", "+")) for r in rows)  # raw: no apostrophe before the diff
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        assert "all 3 pairs" in str(app.screen.query_one("#export-all", ToggleLine).render())

@@ -4,6 +4,7 @@ driven by their keys through the real app; snapshots at 80x24, also with NO_COLO
 from __future__ import annotations
 
 import csv
+import re
 import time
 
 import pytest
@@ -371,3 +372,89 @@ async def test_help_in_the_overview_and_in_a_fact_lists_their_own_keys_and_marks
         assert "In a fact's versions" in static_text(app.screen.query_one("#help-legend"))
         await pilot.press("escape")
         assert isinstance(app.screen, FactScreen)
+
+
+async def test_ten_long_named_articles_at_80x24_name_every_column(make_app, marlow_docs):
+    # A user's trial: ten articles of one story, named by date, story and outlet. The articles line used to stop
+    # at article 7 (three lines of long names) while the table had columns 8, 9 and 10.
+    outlets = ("BBC", "Reuters", "Guardian", "AP", "AFP", "Kyiv Independent", "Meduza", "Al Jazeera", "CNN", "DW")
+    docs = [document_from_text(f"2023-05-23 Belgorod raid coverage - {o}.txt", marlow_docs[k % 3].text)
+            for k, o in enumerate(outlets)]
+    app = make_app(docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        widget = screen.query_one("#overview-articles", Static)
+        lines = [widget.render_line(y).text for y in range(widget.size.height)]
+        entries = [m for line in lines for m in re.findall(r"(\d+) (\S(?:.*?\S)?) \+(\d+)", line)]
+        assert [int(n) for n, _, _ in entries] == list(range(1, 11)), lines
+        groups = app.comparison.groups()
+        for n, name, count in entries:
+            d = int(n) - 1
+            # The part of the name that tells the articles apart, cut at the end if need be; and its +N.
+            assert name == outlets[d] or (name.endswith("…") and outlets[d].startswith(name[:-1])
+                                          and len(name) >= 8), lines
+            assert int(count) == sum(1 for g in groups if g.sources == 1 and d in g.members)
+        assert len({name for _, name, _ in entries}) == 10
+        # The table keeps most of the screen: the names take no more lines than they did with five articles.
+        assert widget.size.height <= 3
+        assert screen.query_one(DataTable).size.height >= SMALL[1] - 6
+        assert len(screen.query_one(DataTable).columns) == 2 + 10
+
+
+@pytest.mark.parametrize("key, by", [("s", "sources"), ("f", "first"), ("c", "conflicts")])
+async def test_a_sort_key_in_only_here_mode_shows_all_facts_in_that_order_and_says_so(make_app, marlow_docs, key,
+                                                                                     by):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        groups = app.comparison.groups()
+        await pilot.press("u", "u")
+        summary = screen.query_one("#overview-summary", Static)
+        assert "only in 2" in plain(summary)
+        await pilot.press(key)
+        await pilot.pause()
+        assert screen.only is None
+        assert [int(r[0]) for r in table_rows(screen)] == [g.id for g in sort_groups(groups, by)]
+        assert "only in" not in plain(summary)
+        from tui.screens.overview import SORTS
+
+        assert SORTS[by] in summary.render_line(0).text
+        assert any(f"All facts again, {SORTS[by]}" in n.message for n in app._notifications)
+        await pilot.press("u")  # and only here starts again from the first article
+        assert screen.only == 0
+
+
+async def test_first_and_last_fact_keys_on_a_long_list(make_app, seed_docs):
+    app = make_app(seed_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await overview(pilot)
+        table = screen.query_one(DataTable)
+        last = table.row_count - 1
+        assert last > 2 * table.size.height  # longer than the screen
+        for down, up in (("G", "g"), ("end", "home")):
+            await pilot.press("j", "j")
+            await pilot.press(down)
+            await pilot.pause()
+            assert table.cursor_row == last
+            assert table.scroll_y == table.max_scroll_y > 0  # the last fact is on screen
+            await pilot.press(up)
+            await pilot.pause()
+            assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press("G", "enter")  # the cursor, not only the view, is on the last fact
+        assert isinstance(app.screen, FactScreen) and app.screen.group is screen.rows[last]
+
+
+async def test_first_and_last_fact_keys_are_in_the_help_with_the_pair_views_ids(make_app, marlow_docs):
+    from tests.tui.test_app import static_text
+    from tui.widgets.article_pane import ArticlePane
+
+    pane = {b.id: b for b in ArticlePane.BINDINGS if b.id}
+    ours = {b.id: b for b in OverviewScreen.BINDINGS if b.id in ("top", "bottom")}
+    assert set(ours) == {"top", "bottom"} and {b.key for b in ours.values()} == {"g,home", "G,end"}
+    assert {"top", "bottom"} <= set(pane)
+    app = make_app(marlow_docs)
+    async with app.run_test(size=SMALL) as pilot:
+        await overview(pilot)
+        await pilot.press("question_mark")
+        keys = static_text(app.screen.query_one("#help-keys"))
+        assert "first fact" in keys and "last fact" in keys

@@ -74,13 +74,95 @@ def only_here(groups: list[FactGroup], doc: int) -> list[FactGroup]:
     return [g for g in groups if g.sources == 1 and doc in g.members]
 
 
+#: The articles line above the table takes at most this many lines while the names can stay readable.
+ARTICLE_LINES = 3
+#: Names are never cut shorter than this to keep the articles line within ARTICLE_LINES.
+MIN_NAME = 6
+_SEPARATORS = " -_."
+
+
+def name_cores(names: list[str]) -> list[str]:
+    """The part of each name that tells it apart: the start and end all names share (the date and topic of one
+    story, the extension) are dropped at a word boundary. The names as they are if that would merge two."""
+    clean = [safe_line(n, 10_000) for n in names]
+    if len(set(clean)) < 2:
+        return clean
+    prefix = os.path.commonprefix(clean)
+    p = max((k + 1 for k, ch in enumerate(prefix) if ch in _SEPARATORS), default=0)
+    suffix = os.path.commonprefix([n[::-1] for n in clean])[::-1]
+    s = next((len(suffix) - k for k, ch in enumerate(suffix) if ch in _SEPARATORS), 0)
+    s = max(0, min(s, min(len(n) for n in clean) - p))
+    cores = [n[p:len(n) - s].strip(_SEPARATORS) or n for n in clean]
+    return cores if len(set(cores)) == len(set(clean)) else clean
+
+
+def cut_name(name: str, width: int) -> str:
+    return name if len(name) <= width else name[:max(width - 1, 1)].rstrip(_SEPARATORS) + "…"
+
+
+def _entries(names: list[str], counts: list[int] | None, aligned: bool = False) -> list[Text]:
+    """One entry per article: its column number (right-aligned if `aligned`), its name and, once grouped, how
+    many facts only it has."""
+    entries = []
+    digits = len(str(len(names))) if aligned else 0
+    for d, name in enumerate(names):
+        entry = Text(end="")
+        entry.append(f"{d + 1:>{digits}}", style="bold")
+        entry.append(" " + name)
+        if counts is not None:
+            entry.append(f" +{counts[d]}", style=CELLS["only"][1])
+        entries.append(entry)
+    return entries
+
+
+def _flow(entries: list[Text], width: int) -> Text:
+    """Entries two spaces apart, a new line only between two entries."""
+    line = Text(end="", no_wrap=True, overflow="ellipsis")
+    used = 0
+    for entry in entries:
+        if used and used + 2 + entry.cell_len > width:
+            line.append("\n")
+            used = 0
+        elif used:
+            line.append("  ")
+            used += 2
+        line.append_text(entry)
+        used += entry.cell_len
+    return line
+
+
+def _grid_columns(entries: list[Text], width: int) -> tuple[int, int]:
+    cell = max(e.cell_len for e in entries)
+    return cell, max(1, (width + 2) // (cell + 2))
+
+
+def _grid_rows(entries: list[Text], width: int) -> int:
+    _, per_row = _grid_columns(entries, width)
+    return -(-len(entries) // per_row)
+
+
+def _grid(entries: list[Text], width: int) -> Text:
+    """Entries in aligned columns, row by row (1 2 3 4 / 5 6 7 8 / ...)."""
+    cell, per_row = _grid_columns(entries, width)
+    line = Text(end="", no_wrap=True, overflow="ellipsis")
+    for i, entry in enumerate(entries):
+        if i and i % per_row == 0:
+            line.append("\n")
+        elif i:
+            line.append("  ")
+        line.append_text(entry)
+        if (i + 1) % per_row and i + 1 < len(entries):
+            line.append(" " * (cell - entry.cell_len))
+    return line
+
+
 class OverviewScreen(Screen[None]):
     """Who reports what, and where the sources disagree."""
 
     DEFAULT_CSS = """
     OverviewScreen { layout: vertical; }
     OverviewScreen #overview-summary { height: 1; padding: 0 1; }
-    OverviewScreen #overview-articles { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    OverviewScreen #overview-articles { height: auto; padding: 0 1; color: $text-muted; }
     OverviewScreen #overview-table { height: 1fr; }
     OverviewScreen #overview-legend { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -96,6 +178,10 @@ class OverviewScreen(Screen[None]):
         Binding("e", "export", "Export", id="overview-export", tooltip="export the fact groups as CSV"),
         Binding("j", "cursor(1)", "Down", show=False, tooltip="next fact"),
         Binding("k", "cursor(-1)", "Up", show=False, tooltip="previous fact"),
+        # The pair view's ids for the same keys, so one keymap line rebinds both. Priority: the table would
+        # otherwise take home / end for a sideways scroll that has nothing to scroll.
+        Binding("g,home", "first", "First", id="top", show=False, priority=True, tooltip="first fact"),
+        Binding("G,end", "last", "Last", id="bottom", show=False, priority=True, tooltip="last fact"),
         Binding("escape,q,o", "close", "Back", id="overview-close", tooltip="back to the pair view"),
     ]
 
@@ -146,26 +232,28 @@ class OverviewScreen(Screen[None]):
 
         Laid out here, not by Rich's wrapping (which breaks at any white space, even a no-break space): a line
         ends only between two articles, so a number never sits at the end of one line and its name on the next.
-        Long names are shortened to the part that tells them apart."""
+        Long names are shortened to the part that tells them apart. When that takes more than ARTICLE_LINES lines
+        (ten articles at 80 columns), the names are cut further, to the part that differs, and set in aligned
+        columns, so every column of the table keeps its name and the table keeps the screen."""
         width = max(20, (self.size.width or self.app.size.width) - 2)
-        names = distinct_names([doc.name for doc in self.documents], min(24, width - 8))
-        line = Text(end="", no_wrap=True, overflow="ellipsis")
-        used = 0
-        for d, name in enumerate(names):
-            entry = Text(end="")
-            entry.append(f"{d + 1}", style="bold")
-            entry.append(" " + name)
-            if self.groups is not None:
-                entry.append(f" +{len(only_here(self.groups, d))}", style=CELLS["only"][1])
-            if used and used + 2 + entry.cell_len > width:
-                line.append("\n")
-                used = 0
-            elif used:
-                line.append("  ")
-                used += 2
-            line.append_text(entry)
-            used += entry.cell_len
-        return line
+        names = [doc.name for doc in self.documents]
+        counts = [len(only_here(self.groups, d)) for d in range(len(names))] if self.groups is not None else None
+        entries = _entries(distinct_names(names, min(24, width - 8)), counts)
+        flowed = _flow(entries, width)
+        if flowed.plain.count("\n") < ARTICLE_LINES:
+            return flowed
+        cores = name_cores(names)
+        longest = min(24, max(len(c) for c in cores))
+        for room in range(longest, MIN_NAME - 1, -1):
+            cut = [cut_name(c, room) for c in cores]
+            if len(set(cut)) < len(set(cores)):  # cut so short that two names read the same
+                continue
+            entries = _entries(cut, counts, aligned=True)
+            if _grid_rows(entries, width) <= ARTICLE_LINES:
+                return _grid(entries, width)
+        # Many articles on a narrow screen: more lines, never a missing name.
+        cut = [cut_name(c, max(MIN_NAME, min(longest, 12))) for c in cores]
+        return _grid(_entries(cut, counts, aligned=True), width)
 
     @staticmethod
     def _legend() -> Text:
@@ -254,6 +342,12 @@ class OverviewScreen(Screen[None]):
 
     def action_sort(self, by: str) -> None:
         self.sort_by = by
+        if self.only is not None and self.groups is not None:
+            # Each fact only one article reports has one source and no conflict: every order is the same there,
+            # so a sort key means the reader wants all the facts in that order.
+            self.only = None
+            self.notify(f"All facts again, {SORTS[by]} (the facts only one article reports have one source and no "
+                        "conflict each, so they have nothing to sort by)", timeout=5, markup=False)
         self.refresh_table()
         self.query_one(DataTable).move_cursor(row=0)
 
@@ -267,6 +361,19 @@ class OverviewScreen(Screen[None]):
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
         table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self.rows) - 1)
+
+    def _move_to(self, row: int) -> None:
+        if not self.rows:
+            self.notify("No facts in this list." if self.groups is not None else "Still grouping the facts.",
+                        timeout=2)
+            return
+        self.query_one(DataTable).move_cursor(row=row)
 
     def action_close(self) -> None:
         self.app.pop_screen()
