@@ -466,7 +466,14 @@ class SideBySideApp(App[int]):
         if not order:
             self.say("No links between these two articles at this threshold.")
             return
-        if self.link is not None and self.link in order:
+        start = self._scrolled_away(direction)
+        if start is not None:
+            # The reader scrolled the current passage out of sight: the next link is the next one on screen.
+            if direction > 0:
+                candidates = (ln for ln in order if self._here(ln) >= start)
+            else:
+                candidates = (ln for ln in reversed(order) if self._here(ln) <= start)
+        elif self.link is not None and self.link in order:
             pos = order.index(self.link)
             candidates = order[pos + 1:] if direction > 0 else reversed(order[:pos])
         else:
@@ -479,7 +486,23 @@ class SideBySideApp(App[int]):
             if keep(ln):
                 self.select(self._here(ln), ln)
                 return
-        self.bell()
+        self.say("That was the last one this way." if direction > 0 else "That was the first one this way.",
+                 timeout=2)
+
+    def _scrolled_away(self, direction: int) -> int | None:
+        """When no line of the current sentence is on screen in the active pane (the reader scrolled), the
+        sentence to step from: the first one on screen going down, the last one going up. Else None."""
+        if self.sentence is None:
+            return None
+        pane = self.pane(self.side)
+        first, last = pane.sentence_lines(self.sentence)
+        top = round(pane.scroll_offset.y)
+        if last >= top and first < top + pane.view_height:
+            return None
+        shown = pane.visible_sentences()
+        if not shown:
+            return None
+        return shown[0] if direction > 0 else shown[-1]
 
     def action_next_link(self) -> None:
         self._step(1, lambda ln: True)
@@ -500,7 +523,10 @@ class SideBySideApp(App[int]):
         if not order:
             self.say("No conflicts between these two articles.")
             return
-        if self.link in order:
+        start = self._scrolled_away(1)
+        if start is not None:
+            after = [ln for ln in order if self._here(ln) >= start]
+        elif self.link in order:
             after = order[order.index(self.link) + 1:]
         else:
             after = [ln for ln in order if self.sentence is None or self._here(ln) > self.sentence]
@@ -519,7 +545,8 @@ class SideBySideApp(App[int]):
         if not only:
             self.say("Every sentence of this article has a counterpart.")
             return
-        after = [k for k in only if self.sentence is None or k > self.sentence]
+        start = self._scrolled_away(1)
+        after = [k for k in only if (k >= start if start is not None else self.sentence is None or k > self.sentence)]
         if not after:
             self.say("Back to the first sentence only here.", timeout=2)
             after = only

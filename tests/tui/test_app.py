@@ -610,3 +610,31 @@ async def test_the_export_dialog_offers_all_pairs_only_when_there_is_more_than_o
         await aligned(pilot)
         await pilot.press("e")
         assert "all 3 pairs" in str(app.screen.query_one("#export-all", ToggleLine).render())
+
+
+async def test_after_scrolling_away_j_and_k_step_from_what_is_on_screen(make_app, seed_docs):
+    app = make_app(seed_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        first = app.link
+        pane = app.pane(app.side)
+        await pilot.press("G")  # the end of the active article; the current passage is out of sight
+        await pilot.pause()
+        assert not pane.is_visible(app.sentence)
+        top = pane.visible_sentences()[0]
+        await pilot.press("j")
+        await pilot.pause()
+        # Not the link after the old one, at the top of the article: the first link on screen.
+        assert app.link is not None and app.link != first
+        assert app.sentence >= top and pane.is_visible(app.sentence)
+        # From the top again, k goes up from what is on screen, and at the first link it says so.
+        await pilot.press("g")
+        await pilot.pause()
+        bottom = pane.visible_sentences()[-1]
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.sentence <= bottom
+        for _ in range(60):
+            await pilot.press("k")
+        await pilot.pause()
+        assert "That was the first one this way." in [n.message for n in app._notifications]
