@@ -47,7 +47,7 @@ def second_partners(scores: PairScores, threshold: float, margin: float = SECOND
 COUNT_MARGIN = 0.3
 
 
-def _counts_same_thing(a: str, b: str) -> bool:
+def counts_same_thing(a: str, b: str) -> bool:
     from align.conflicts import comparable, facts
 
     qa = [q for q in facts(a).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
@@ -55,6 +55,11 @@ def _counts_same_thing(a: str, b: str) -> bool:
         return False
     qb = [q for q in facts(b).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
     return any(comparable(x, y) for x in qa for y in qb)
+
+
+def kept_because(left_text: str, right_text: str) -> str:
+    """Why a link below the threshold was kept, in a few words for the status line."""
+    return "a count both state" if counts_same_thing(left_text, right_text) else "second partner"
 
 
 def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_MARGIN) -> np.ndarray:
@@ -72,7 +77,7 @@ def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_M
     L, R = scores.left.sentences, scores.right.sentences
     for k in band.tolist():
         i, j = p[k]
-        out[k] = _counts_same_thing(L[i].text, R[j].text)
+        out[k] = counts_same_thing(L[i].text, R[j].text)
     return out
 
 

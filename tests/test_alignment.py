@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from align.compare import compare, embed_documents
 from align.document import document_from_text
 from align.features import candidates
-from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, THRESHOLD, _counts_same_thing, link
+from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, THRESHOLD, counts_same_thing, link
 from align.scoring import score_pair
 
 NEWS = (
@@ -67,7 +67,7 @@ def test_seed_pairs_cover_every_sentence_with_scores_in_range(seed_comparison):
         for ln in al.links:
             if ln.score < THRESHOLD:
                 assert (ln.score >= THRESHOLD - SECOND_PARTNER_MARGIN and any(
-                    o.left == ln.left or o.right == ln.right for o in above)) or _counts_same_thing(
+                    o.left == ln.left or o.right == ln.right for o in above)) or counts_same_thing(
                     al.left.sentences[ln.left].text, al.right.sentences[ln.right].text)
         assert list(al.links) == sorted(al.links, key=lambda ln: (ln.left, ln.right))
 

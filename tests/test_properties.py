@@ -17,7 +17,7 @@ from align.compare import compare
 from align.document import document_from_text
 from align.embed import HashingEmbedder
 from align.export import COLUMNS, alignment_rows, write_csv_to
-from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, _counts_same_thing
+from align.linking import COUNT_MARGIN, SECOND_PARTNER_MARGIN, counts_same_thing
 from align.segment import _SPACE, segment
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,7 +126,7 @@ def test_alignment_invariants_and_mirror(pair, threshold):
             # sentences that count the same thing for the same event (align.linking.count_partners).
             assert ln.score >= threshold or (ln.score >= threshold - SECOND_PARTNER_MARGIN - 1e-6 and any(
                 o.score >= threshold and (o.left == ln.left or o.right == ln.right) for o in al.links)) or (
-                ln.score >= threshold - COUNT_MARGIN - 1e-6 and _counts_same_thing(
+                ln.score >= threshold - COUNT_MARGIN - 1e-6 and counts_same_thing(
                     al.left.sentences[ln.left].text, al.right.sentences[ln.right].text))
             assert ln.kind in ("same", "partial", "conflict")
     # Swapping the two articles mirrors the result.

@@ -27,7 +27,7 @@ from align.compare import Comparison, compare
 from align.differences import word_diff
 from align.document import Document
 from align.embed import CachedEmbedder, Embedder
-from align.linking import THRESHOLD
+from align.linking import THRESHOLD, kept_because
 from tui.keymap import binding_ids, load_keymap
 from tui.names import distinct_names
 from tui.screens.confirm import ConfirmScreen
@@ -339,8 +339,10 @@ class SideBySideApp(App[int]):
             ln = self.link
             ldoc, rdoc = self.documents[self.left_index], self.documents[self.right_index]
             diff = word_diff(ldoc.sentences[ln.left].text, rdoc.sentences[ln.right].text)
+            kept = kept_because(ldoc.sentences[ln.left].text, rdoc.sentences[ln.right].text) \
+                if ln.score < self.alignment.threshold else ""
             status.show_link(order.index(ln) + 1, len(order), ln.score, ln.kind, ln.reason, diff.summary,
-                             self.alignment.threshold)
+                             self.alignment.threshold, kept)
         elif self.sentence is not None:
             only = self.sentence in self._marks_sets()[0 if self.side == "left" else 1]
             status.show_sentence(self.sentence, len(self.active_document.sentences), only, len(order),

@@ -638,3 +638,19 @@ async def test_after_scrolling_away_j_and_k_step_from_what_is_on_screen(make_app
             await pilot.press("k")
         await pilot.pause()
         assert "That was the first one this way." in [n.message for n in app._notifications]
+
+
+async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_docs):
+    app = make_app(seed_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        below = [ln for ln in app._order() if ln.score < app.alignment.threshold]
+        above = [ln for ln in app._order() if ln.score >= app.alignment.threshold]
+        assert below and above
+        app.select(app._here(below[0]), below[0])
+        await pilot.pause()
+        status = status_text(app)
+        assert "kept: " in status and ("second partner" in status or "a count both state" in status), status
+        app.select(app._here(above[0]), above[0])
+        await pilot.pause()
+        assert "kept:" not in status_text(app)

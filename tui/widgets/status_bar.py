@@ -12,12 +12,14 @@ class StatusBar(Static):
     """Two short lines under the panes. Everything shown is sanitised data, never markup."""
 
     def show_link(self, position: int, total: int, score: float, kind: str, reason: str, diff: str,
-                  threshold: float) -> None:
+                  threshold: float, kept: str = "") -> None:
         head = Text(no_wrap=True, overflow="ellipsis", end="")
         head.append(f"link {position} of {total}", style="bold")
         head.append(f"  score {score:.2f}  ")
         head.append(self._kind_text(kind))
         head.append(f"  threshold {threshold:.2f}", style="dim")
+        if kept:  # a link under the bar says why it is shown (README: Quality)
+            head.append(f" · kept: {kept}", style="dim")
         detail = Text(no_wrap=True, overflow="ellipsis", end="")
         if reason:
             # The line above already says "! conflict": the reason gets the whole width (80 columns fit
