@@ -83,7 +83,7 @@ class EmbeddingCache:
 
 #: Texts shorter than this are segmented every time: an article takes milliseconds, a book seconds.
 UNITS_MIN_CHARS = 100_000
-_KINDS = ("sentence", "heading", "bullet")
+_KINDS = ("sentence", "heading", "bullet", "credit")
 
 
 def segmenter_version() -> str:

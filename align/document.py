@@ -27,7 +27,7 @@ class Sentence:
     start: int
     end: int
     text: str
-    kind: str = "sentence"  # sentence | heading | bullet
+    kind: str = "sentence"  # sentence | heading | bullet | credit (a photo credit or file-photo caption)
     paragraph: int = 0
 
 

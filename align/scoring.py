@@ -89,6 +89,11 @@ def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) 
     features = pair_features(left, right, el, er, cands)
     scores = score_candidates(left, right, cands.pairs, features)
     scores = np.nan_to_num(scores, nan=0.0, posinf=1.0, neginf=0.0).clip(0.0, 1.0).astype(np.float32)
+    # A photo credit pairs with a credit only: "Image provided by governor Gladkov" reports none of his words.
+    lc = np.array([s.kind == "credit" for s in left.sentences])
+    rc = np.array([s.kind == "credit" for s in right.sentences])
+    if lc.any() or rc.any():
+        scores[lc[cands.pairs[:, 0]] != rc[cands.pairs[:, 1]]] = 0.0
     return PairScores(left, right, cands.pairs.astype(np.int32), scores)
 
 

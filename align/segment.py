@@ -30,12 +30,25 @@ _TITLE = re.compile(
 _SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff\u200b\u2060"
 
 
+#: A photo credit or file-photo caption: page furniture, not a statement of the story's facts. It names the
+#: governor or the agency and so looks, to the model and to word overlap, like every sentence quoting them.
+_CREDIT = re.compile(
+    r"^(?:(?:image|photo|picture|photograph|video|footage)s?\s+(?:provided|courtesy|supplied|released|distributed|"
+    r"obtained)\b|(?:photo|image|picture|credit)s?\s*:|file\s*(?:photo|image|picture)?\s*[-–—:]|©|\(?(?:AP|AFP|Reuters)"
+    r"\s+Photo\b)|©\s*\S+\s*$|\b(?:Getty\s+Images|AFP\s+via\s+Getty|/\s*(?:AFP|AP|Reuters))\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def segment(text: str) -> list[Sentence]:
     units: list[Sentence] = []
     for para, (start, end, kind) in enumerate(_blocks(text)):
+        credit = False
         for i, (s, e) in enumerate(_sentences(text, start, end)):
             unit_kind = kind if i == 0 else "sentence"
-            units.append(Sentence(len(units), s, e, text[s:e], unit_kind, para))
+            # A credit marks the rest of its paragraph too ("File- Damage after ... Image provided by ... © AFP").
+            credit = credit or bool(_CREDIT.search(text[s:e]))
+            units.append(Sentence(len(units), s, e, text[s:e], "credit" if credit else unit_kind, para))
     return units
 
 

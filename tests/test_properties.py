@@ -54,7 +54,7 @@ def test_segmentation_offsets_order_and_coverage(text):
         assert 0 <= u.start < u.end <= len(text)
         assert text[u.start:u.end] == u.text  # offsets reproduce the text
         assert u.text[0] not in _SPACE and u.text[-1] not in _SPACE  # trimmed
-        assert u.kind in ("sentence", "heading", "bullet")
+        assert u.kind in ("sentence", "heading", "bullet", "credit")
     for a, b in zip(units, units[1:]):
         assert a.end <= b.start  # in order, never overlapping
         assert a.paragraph <= b.paragraph

@@ -60,7 +60,7 @@ def test_a_bad_entry_is_dropped_and_recomputed(book, tmp_path, monkeypatch, dama
         np.save(entry, arr)
     assert list(document_from_text("book.txt", book).sentences) == fresh
     assert np.array_equal(np.load(entry), np.array(
-        [(u.start, u.end, ("sentence", "heading", "bullet").index(u.kind), u.paragraph) for u in fresh]))
+        [(u.start, u.end, ("sentence", "heading", "bullet", "credit").index(u.kind), u.paragraph) for u in fresh]))
 
 
 def test_articles_are_not_cached(tmp_path, monkeypatch):
