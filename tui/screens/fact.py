@@ -69,8 +69,8 @@ class FactScreen(Screen[None]):
     BINDINGS = [
         Binding("g", "open_in_pair_view", "Open in pair view", id="fact-open",
                 tooltip="open this version in the pair view (enter does the same)"),
-        Binding("j", "cursor(1)", "Down", show=False, tooltip="next version"),
-        Binding("k", "cursor(-1)", "Up", show=False, tooltip="previous version"),
+        Binding("j", "cursor(1)", "Down", id="fact-next", show=False, tooltip="next version"),
+        Binding("k", "cursor(-1)", "Up", id="fact-prev", show=False, tooltip="previous version"),
         Binding("escape,q", "close", "Back", id="fact-close", tooltip="back to the overview"),
     ]
 

@@ -176,8 +176,8 @@ class OverviewScreen(Screen[None]):
         Binding("u", "only_here", "Only here", id="overview-only-here",
                 tooltip="cycle: the facts only article 1, 2, ... reports; then all facts again"),
         Binding("e", "export", "Export", id="overview-export", tooltip="export the fact groups as CSV"),
-        Binding("j", "cursor(1)", "Down", show=False, tooltip="next fact"),
-        Binding("k", "cursor(-1)", "Up", show=False, tooltip="previous fact"),
+        Binding("j", "cursor(1)", "Down", id="overview-next", show=False, tooltip="next fact"),
+        Binding("k", "cursor(-1)", "Up", id="overview-prev", show=False, tooltip="previous fact"),
         # The pair view's ids for the same keys, so one keymap line rebinds both. Priority: the table would
         # otherwise take home / end for a sideways scroll that has nothing to scroll.
         Binding("g,home", "first", "First", id="top", show=False, priority=True, tooltip="first fact"),
