@@ -224,19 +224,37 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def refuse_an_article(path: str, documents) -> None:
+    """An export never replaces one of the articles it compares (`--csv story.txt` would destroy the story)."""
+    if path == "-":
+        return
+    for doc in documents:
+        if not doc.path or doc.path == "-":
+            continue
+        try:
+            same = os.path.samefile(path, doc.path)
+        except OSError:  # the output does not exist yet, or the article's file is gone: nothing to destroy
+            same = False
+        if same:
+            raise ExportError(f"{path}: is one of the articles being compared ({doc.name}); choose another file")
+
+
 def write_csv(comparison: Comparison, path: str, only: tuple[str, str] | None = None, raw: bool = False) -> int:
     """Write the alignment CSV; returns the number of rows."""
+    refuse_an_article(path, comparison.documents)
     rows = list(all_rows(comparison, only))  # computed before the file is opened: a failure leaves nothing
     atomic_write(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))
     return len(rows)
 
 
 def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None) -> None:
+    refuse_an_article(path, comparison.documents)
     data = to_json(comparison, only)
     atomic_write(path, lambda f: (json.dump(data, f, ensure_ascii=False, indent=1), f.write("\n")))
 
 
 def write_groups_csv(comparison: Comparison, path: str, raw: bool = False) -> int:
+    refuse_an_article(path, comparison.documents)
     rows = list(groups_rows(comparison))
     atomic_write(path, lambda f: write_csv_to(f, rows, GROUP_COLUMNS, raw))
     return len(rows)

@@ -50,3 +50,28 @@ def test_version_and_help():
     assert sbs("--version").stdout.startswith("sidebyside ")
     out = sbs("--help").stdout
     assert "sbs align" in out
+
+
+@pytest.mark.parametrize("option", ["--csv", "--json", "--groups-csv"])
+def test_an_output_never_replaces_an_article(tmp_path, option):
+    story = tmp_path / "story.txt"
+    story.write_text("The fire killed three people on Friday. Police closed the road.\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("Three people died in the fire on Friday. The road was closed.\n", encoding="utf-8")
+    link = tmp_path / "alias.txt"
+    link.symlink_to(story)
+    before = story.read_bytes()
+    for target in (story, link):
+        r = sbs("align", str(story), str(other), "--model", "hashing", option, str(target))
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert r.stderr.strip() == f"sbs: {target}: is one of the articles being compared (story.txt); choose another file"
+        assert story.read_bytes() == before
+
+
+def test_two_outputs_never_share_a_file(tmp_path, seed_paths):
+    out = tmp_path / "out.csv"
+    r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", str(out), "--groups-csv", str(out))
+    assert r.returncode == 1 and r.stderr.strip() == f"sbs: {out}: given for two outputs; each needs a file of its own"
+    assert not out.exists()
+    r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", "-", "--json", "-")
+    assert r.returncode == 1 and "standard output" in r.stderr and not r.stdout

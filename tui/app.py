@@ -709,7 +709,14 @@ class SideBySideApp(App[int]):
         self.push_screen(dialog, self._export_chosen)
 
     def _export_chosen(self, request: ExportRequest | None) -> None:
+        from align.export import ExportError, refuse_an_article
+
         if request is None:
+            return
+        try:
+            refuse_an_article(request.path, self.documents)
+        except ExportError as exc:  # before "Overwrite it?": the answer could only be no
+            self.notify(safe_line(str(exc)), title="Export refused", severity="error", markup=False, timeout=10)
             return
         if os.path.exists(request.path):
             question = f"{safe_line(request.path, 100)} exists. Overwrite it?"

@@ -152,9 +152,19 @@ def run_align(args: argparse.Namespace) -> int:
     threshold = _threshold(args.threshold)
     if not (args.csv or args.json or args.groups_csv):
         args.csv = "-"
+    outputs = [p for p in (args.csv, args.json, args.groups_csv) if p]
+    for k, p in enumerate(outputs):
+        if p == "-" and outputs.count("-") > 1:
+            raise CliError("- (standard output) given for two outputs; name a file for one of them")
+        if p != "-" and any(q != "-" and os.path.abspath(q) == os.path.abspath(p) for q in outputs[:k]):
+            raise CliError(f"{p}: given for two outputs; each needs a file of its own")
     docs = load_documents(args.files)
     if len(docs) < 2:
         raise CliError(f"align needs at least two articles, got {len(docs)}")
+    from align.export import refuse_an_article
+
+    for p in outputs:  # before the model loads: a refused run should cost nothing
+        refuse_an_article(p, docs)
     embedder = make_embedder(args.model, use_cache=not args.no_cache)
     progress = _stderr_progress() if sys.stderr.isatty() else None
     comparison = compare(docs, embedder, threshold, progress)

@@ -654,3 +654,25 @@ async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_do
         app.select(app._here(above[0]), above[0])
         await pilot.pause()
         assert "kept:" not in status_text(app)
+
+
+async def test_export_refuses_to_replace_an_open_article(make_app, tmp_path, monkeypatch):
+    from align.document import read_document
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    (tmp_path / "a.txt").write_text("The fire killed three people on Friday. Police closed the road.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Three people died in the fire on Friday. The road was closed.\n", encoding="utf-8")
+    before = (tmp_path / "a.txt").read_bytes()
+    app = make_app([read_document(str(tmp_path / "a.txt")), read_document(str(tmp_path / "b.txt"))])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = "a.txt"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, (ExportDialog, ConfirmScreen))  # refused, not "Overwrite it?"
+        refused = [n.message for n in app._notifications if n.title == "Export refused"]
+        assert refused and "is one of the articles being compared (a.txt)" in refused[-1]
+    assert (tmp_path / "a.txt").read_bytes() == before

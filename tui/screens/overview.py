@@ -397,6 +397,13 @@ class OverviewScreen(Screen[None]):
         if request is None:
             return
         path, raw = request
+        from align.export import ExportError, refuse_an_article
+
+        try:
+            refuse_an_article(path, self.documents)
+        except ExportError as exc:  # before "Overwrite it?": the answer could only be no
+            self.notify(safe_line(str(exc)), title="Export refused", severity="error", markup=False, timeout=10)
+            return
         if os.path.exists(path):
             question = f"{safe_line(path, 100)} exists. Overwrite it?"
             self.app.push_screen(ConfirmScreen(question), lambda yes: self.write_export(path, raw) if yes else None)
