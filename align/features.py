@@ -110,7 +110,10 @@ def candidates(el: np.ndarray, er: np.ndarray, top_k: int = TOP_K, floor: float 
         keep = vals >= floor
         keys.append((rows[:, None] * m + top)[keep])
         row_best[rows] = vals.max(axis=1)
-        row_knn[rows] = np.partition(sim, m - kk, axis=1)[:, m - kk:].mean(axis=1) if kk < m else sim.mean(axis=1)
+        top_sum = np.partition(sim, m - kk, axis=1)[:, m - kk:].sum(axis=1) if kk < m else sim.sum(axis=1)
+        # Fewer than KNN sentences on the other side: the missing neighbours count as sentences with nothing in
+        # common (cosine `floor`), so a one-sentence article's match still stands out from them.
+        row_knn[rows] = (top_sum + (KNN - kk) * floor) / KNN
         # Merge this block's best rows per column into the running top-kc of every column.
         bv, bi = _top(np.ascontiguousarray(sim.T), np.broadcast_to(rows, (m, len(rows))), kc)
         col_val, col_idx = _top(np.concatenate([col_val, bv], axis=1), np.concatenate([col_idx, bi], axis=1), kc)
@@ -118,7 +121,7 @@ def candidates(el: np.ndarray, er: np.ndarray, top_k: int = TOP_K, floor: float 
     col_val = np.take_along_axis(col_val, order, axis=1)
     col_idx = np.take_along_axis(col_idx, order, axis=1)
     col_best = col_val[:, 0]
-    col_knn = col_val[:, :min(KNN, n)].mean(axis=1)
+    col_knn = (col_val[:, :min(KNN, n)].sum(axis=1) + (KNN - min(KNN, n)) * floor) / KNN
     ct = col_val[:, :min(top_k, n)]
     ci = col_idx[:, :min(top_k, n)]
     keep = ct >= floor

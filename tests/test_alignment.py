@@ -177,6 +177,17 @@ def test_one_sentence_article_links_to_its_match(hashing):
     assert {3, 4} <= set(al.right_only)  # the police and the council vote are not about the cost
 
 
+@pytest.mark.parametrize("right, kind", [
+    ("The fire killed three people on Friday.", "same"),
+    ("The fire killed five people on Friday.", "conflict"),
+])
+def test_two_one_sentence_articles_link(hashing, right, kind):
+    # Two headlines, two quotes, two claims: with nothing else on either side, the match must still stand out.
+    al = pair_alignment(doc("a", "The fire killed three people on Friday."), doc("b", right), hashing)
+    assert [(ln.left, ln.right, ln.kind) for ln in al.links] == [(0, 0, kind)]
+    assert al.links[0].score > 0.8
+
+
 def test_empty_embeddings_are_scored_as_nothing(hashing):
     a, b = doc("a", ""), doc("b", NEWS)
     el, er = embed_documents([a, b], hashing)
