@@ -59,7 +59,7 @@ def counts_same_thing(a: str, b: str) -> bool:
 
 def kept_because(left_text: str, right_text: str) -> str:
     """Why a link below the threshold was kept, in a few words for the status line."""
-    return "a count both state" if counts_same_thing(left_text, right_text) else "second partner"
+    return "shared count" if counts_same_thing(left_text, right_text) else "second partner"
 
 
 def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_MARGIN) -> np.ndarray:

@@ -650,7 +650,7 @@ async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_do
         app.select(app._here(below[0]), below[0])
         await pilot.pause()
         status = status_text(app)
-        assert "kept: " in status and ("second partner" in status or "a count both state" in status), status
+        assert "kept: " in status and ("second partner" in status or "shared count" in status), status
         app.select(app._here(above[0]), above[0])
         await pilot.pause()
         assert "kept:" not in status_text(app)
@@ -676,3 +676,18 @@ async def test_export_refuses_to_replace_an_open_article(make_app, tmp_path, mon
         refused = [n.message for n in app._notifications if n.title == "Export refused"]
         assert refused and "is one of the articles being compared (a.txt)" in refused[-1]
     assert (tmp_path / "a.txt").read_bytes() == before
+
+
+async def test_the_conflict_reason_keeps_its_own_line_at_80_columns(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        status = app.query_one(StatusBar)
+        status.show_link(1040, 1500, 0.43, "conflict", "casualties: 12 people were injured vs no civilians had been "
+                         "harmed", "", 0.5, "second partner")
+        await pilot.pause()
+        lines = [status.render_line(y).text.strip() for y in range(status.size.height)]
+        # Two lines however long the first: the reason is never pushed off by the first line's notes.
+        assert len(lines) == 2, lines
+        assert lines[0].startswith("link 1040 of 1500")
+        assert lines[1].startswith("! casualties: 12 people were injured vs no civilians had been harmed")

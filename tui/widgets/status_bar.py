@@ -31,7 +31,7 @@ class StatusBar(Static):
             detail.append(safe_line(diff))
         else:
             detail.append("same wording", style="dim")
-        self.update(Text("\n", end="").join([head, detail]), layout=False)  # fixed height: no re-layout
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis", end="").join([head, detail]), layout=False)  # fixed height: no re-layout
 
     def show_sentence(self, sentence: int, total: int, only: bool, total_links: int, threshold: float) -> None:
         head = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -44,7 +44,7 @@ class StatusBar(Static):
             hint = Text("j/k: walk the links   u: next sentence only here   ?: help", style="dim", end="")
         else:  # j/k would only say "no links": point at the key that can give some
             hint = Text("no links at this threshold: - lowers it   ?: help", style="dim", end="")
-        self.update(Text("\n", end="").join([head, hint]), layout=False)
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis", end="").join([head, hint]), layout=False)
 
     def show_message(self, first: str, second: str = "") -> None:
         self.update(Text(f"{safe_line(first)}\n{safe_line(second)}", no_wrap=True, overflow="ellipsis", end=""),
