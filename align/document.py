@@ -206,11 +206,28 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 
 def unique_names(documents: list[Document]) -> list[Document]:
-    """Give documents with the same name (the same file twice, or a.txt in two folders) distinct names."""
+    """Give documents with the same name distinct names: a.txt in two folders becomes d1/a.txt and d2/a.txt (the
+    shortest end of each path that tells them apart); the same file twice gets "a.txt (2)"."""
+    by_name: dict[str, list[int]] = {}
+    for k, d in enumerate(documents):
+        by_name.setdefault(d.name, []).append(k)
+    names = [d.name for d in documents]
+    for same in by_name.values():
+        paths = [documents[k].path for k in same]
+        if len(same) < 2 or any(not p or p == "-" for p in paths):
+            continue
+        parts = [Path(os.path.abspath(p)).parts for p in paths]
+        for depth in range(2, max(len(p) for p in parts) + 1):
+            tails = ["/".join(p[-depth:]) for p in parts]
+            if len(set(tails)) == len(tails):
+                for k, t in zip(same, tails):
+                    names[k] = t
+                break
     seen: dict[str, int] = {}
     out = []
-    for d in documents:
-        n = seen.get(d.name, 0)
-        seen[d.name] = n + 1
-        out.append(d if n == 0 else Document(f"{d.name} ({n + 1})", d.text, d.sentences, d.path))
+    for d, name in zip(documents, names):
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        name = name if n == 0 else f"{name} ({n + 1})"
+        out.append(d if name == d.name else Document(name, d.text, d.sentences, d.path))
     return out

@@ -490,3 +490,14 @@ def test_cache_directory_that_is_a_file_or_corrupt_is_not_fatal(tmp_path):
     r = subprocess.run(args, capture_output=True, cwd=ROOT, timeout=TIMEOUT, env=env)
     assert r.returncode == 0 and r.stdout == expected and not r.stderr
     assert all(f.read_bytes().startswith(b"\x93NUMPY") and f.stat().st_size > 100 for f in files)  # rewritten
+
+
+def test_files_of_one_name_in_two_folders_are_named_by_their_folders(tmp_path):
+    for folder, text in (("d1", "The fire killed three people on Friday."), ("d2", "The fire killed five people.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(text + "\n", encoding="utf-8")
+    r = sbs("align", str(tmp_path / "d1" / "story.txt"), str(tmp_path / "d2" / "story.txt"), "--csv", "-")
+    assert r.returncode == 0, r.stderr
+    rows = read_csv(r.stdout)
+    assert {x["pair"] for x in rows} == {"d1/story.txt vs d2/story.txt"}
+    assert {x["left_doc"] for x in rows} - {""} == {"d1/story.txt"}
