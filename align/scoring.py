@@ -80,6 +80,19 @@ def score_candidates(left: Document, right: Document, pairs: np.ndarray, feature
     return _logistic(inputs @ context_weights[:-1] + context_weights[-1]).astype(np.float32)
 
 
+#: A heading of at most this many words is a section label.
+LABEL_WORDS = 3
+
+
+def _furniture(s) -> int:
+    """0 for a statement; 1 for a photo credit; 2 for a section label (a heading of a few words)."""
+    if s.kind == "credit":
+        return 1
+    if s.kind == "heading" and len(s.text.split()) <= LABEL_WORDS:
+        return 2
+    return 0
+
+
 def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) -> PairScores:
     """Score in [0, 1] for every plausible pair of sentences of `left` and `right`."""
     n, m = len(left.sentences), len(right.sentences)
@@ -89,9 +102,10 @@ def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) 
     features = pair_features(left, right, el, er, cands)
     scores = score_candidates(left, right, cands.pairs, features)
     scores = np.nan_to_num(scores, nan=0.0, posinf=1.0, neginf=0.0).clip(0.0, 1.0).astype(np.float32)
-    # A photo credit pairs with a credit only: "Image provided by governor Gladkov" reports none of his words.
-    lc = np.array([s.kind == "credit" for s in left.sentences])
-    rc = np.array([s.kind == "credit" for s in right.sentences])
+    # Page furniture pairs only with its own kind: a photo credit ("Image provided by governor Gladkov") reports
+    # none of his words, and a section label ("Ukraine military", "Fall of Bakhmut") names a topic, not a fact.
+    lc = np.array([_furniture(s) for s in left.sentences], dtype=np.int8)
+    rc = np.array([_furniture(s) for s in right.sentences], dtype=np.int8)
     if lc.any() or rc.any():
         scores[lc[cands.pairs[:, 0]] != rc[cands.pairs[:, 1]]] = 0.0
     return PairScores(left, right, cands.pairs.astype(np.int32), scores)

@@ -50,3 +50,16 @@ def test_a_credit_never_links_to_a_statement(hashing):
     assert a.sentences[0].kind == "credit"
     assert all(ln.left != 0 for ln in al.links) and 0 in al.left_only
     assert any(ln.left == 1 for ln in al.links)
+
+
+def test_a_section_label_links_to_a_label_never_to_a_statement(hashing):
+    a = document_from_text("a.txt", "Ukraine military\n\nThe Ukrainian military said the raid was carried out by Russians.\n\n"
+                                    "Fall of Bakhmut\n\nRussia said it took Bakhmut.")
+    b = document_from_text("b.txt", "The Ukrainian military said the raid was carried out by Russians.\n\nFall of Bakhmut\n\n"
+                                    "Russia said it took Bakhmut on Saturday.")
+    assert [s.kind for s in a.sentences] == ["heading", "sentence", "heading", "sentence"]
+    al = compare([a, b], hashing).alignment(0, 1)
+    pairs = {(ln.left, ln.right) for ln in al.links}
+    assert 0 in al.left_only  # "Ukraine military" names a topic: not the military's statement
+    assert (2, 1) in pairs  # the same label in both articles still pairs
+    assert (1, 0) in pairs and (3, 2) in pairs
