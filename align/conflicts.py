@@ -97,7 +97,7 @@ _UNITS = {
 }
 #: Vague amounts, read as ranges.
 _VAGUE = {"dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999), "thousands": (2000, 9999)}
-_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALE = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 #: Modifiers before a number, longest first: name -> kind.
 _MODIFIERS = [
     (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"), (("no", "more", "than"), "at_most"),
@@ -219,6 +219,16 @@ def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
             v = _number(t.key)
             one_of = t.key == "one" and k + 1 < len(toks) and toks[k + 1].key == "of"  # a choice, not a count
             if v is None or one_of or (t.key == "one" and not _noun_follows(toks, k)):
+                nobody = t.key in ("nobody", "noone") or (
+                    t.key == "no" and k + 1 < len(toks) and toks[k + 1].key == "one" and not toks[k + 1].brk)
+                if nobody:
+                    # "No one was hurt", "nobody was killed": a count of people, zero.
+                    end = k + (2 if t.key == "no" else 1)
+                    ev, ev_idx = _nearest_event(toks, k, end)
+                    span_end = toks[ev_idx].end if ev_idx is not None and end <= ev_idx < end + 4 else toks[end - 1].end
+                    out.append(Quantity(t.start, span_end, 0.0, 0.0, "civilians", ev, _context(toks, k, end)))
+                    k = end
+                    continue
                 if t.key in ("no", "none") and _noun_follows(toks, k, direct=True):
                     v, kind, end = 0.0, "exact", k + 1
                     if t.key == "none" and k + 2 < len(toks) and toks[k + 1].key == "of":
@@ -229,11 +239,12 @@ def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
             else:
                 end = k + 1
                 if t.key[0].isalpha():
-                    v, end = _compound(text, toks, k, v)
-                # "1.5 million", "three hundred"
-                while end < len(toks) and toks[end].key in _SCALE and not toks[end].brk:
-                    v *= _SCALE[toks[end].key]
-                    end += 1
+                    v, end = _word_number(text, toks, k)
+                else:
+                    # "1.5 million", "12 thousand"
+                    while end < len(toks) and toks[end].key in _SCALE and not toks[end].brk:
+                        v *= _SCALE[toks[end].key]
+                        end += 1
                 if _is_date_or_year(toks, k, v):
                     k += 1
                     continue
@@ -269,26 +280,55 @@ def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
     return out
 
 
-def _compound(text: str, toks: list[Token], k: int, v: float) -> tuple[float, int]:
-    """A number told in several words: "twenty-eight", and in older English "forty and eight", "eight and twenty",
-    "threescore and ten". Returns the value and the index after its last word."""
-    nxt = k + 1
-    if nxt < len(toks) and text[toks[k].end:toks[nxt].start] == "-":
-        w = _number(toks[nxt].key) if toks[nxt].key.isalpha() else None
-        if w is not None and v >= 20 and v % 10 == 0 and 1 <= w <= 9:
-            return v + w, nxt + 1
-        return v, k + 1
-    if nxt + 1 < len(toks) and toks[nxt].key == "and" and not toks[nxt].brk and not toks[nxt + 1].brk \
-            and toks[nxt + 1].key.isalpha():
-        w = _number(toks[nxt + 1].key)
-        if w is None:
-            return v, k + 1
-        tens = lambda x: 20 <= x <= 90 and x % 10 == 0  # noqa: E731
-        if tens(v) and (1 <= w <= 9 or (v % 20 == 0 and 10 <= w <= 19)):
-            return v + w, nxt + 2  # "forty and eight", "threescore and ten"
-        if 1 <= v <= 9 and tens(w):
-            return v + w, nxt + 2  # "eight and twenty"
-    return v, k + 1
+def _word_number(text: str, toks: list[Token], k: int) -> tuple[float, int]:
+    """A number told in words, from token k: "twenty-eight", "two hundred and fifty", "four hundred thirty", "two
+    dozen", and in older English "forty and eight", "seven and thirty", "threescore and ten", "three hundred
+    thousand and seven and thirty thousand and five hundred". Returns the value and the index after its last word."""
+    tens = lambda x: 20 <= x <= 90 and x % 10 == 0  # noqa: E731
+    total = current = 0.0
+    last: float | None = None  # the last added word's value; None after a multiplier
+    i = k
+    while i < len(toks):
+        t = toks[i]
+        joined_by_and = False
+        if i > k:
+            if t.brk:
+                break
+            gap = text[toks[i - 1].end:t.start]
+            if t.key == "and" and gap.strip() == "":
+                if i + 1 < len(toks) and toks[i + 1].key in _UNITS and not toks[i + 1].brk \
+                        and text[t.end:toks[i + 1].start].strip() == "":
+                    i += 1
+                    t = toks[i]
+                    joined_by_and = True
+                else:
+                    break
+            elif gap not in (" ", "-"):
+                break
+        key = t.key
+        if key in ("hundred", "dozen") and (i > k or key == "hundred"):
+            current = (current or 1) * _SCALE[key]
+            last = None
+        elif key in ("thousand", "million", "billion"):
+            total += (current or 1) * _SCALE[key]
+            current, last = 0.0, None
+        elif key in _UNITS and key not in _SCALE:
+            w = float(_UNITS[key])
+            if last is not None and not (
+                    (tens(last) and 1 <= w <= 9)  # "twenty-eight", "forty and eight"
+                    or (last % 20 == 0 and tens(last) and 10 <= w <= 19 and joined_by_and)  # "threescore and ten"
+                    or (1 <= last <= 9 and tens(w) and joined_by_and)):  # "seven and thirty"
+                if joined_by_and:
+                    i -= 1  # the "and" is not part of the number
+                break
+            current += w
+            last = w
+        else:
+            if joined_by_and:
+                i -= 1
+            break
+        i += 1
+    return total + current, i
 
 
 def _noun_follows(toks: list[Token], k: int, direct: bool = False) -> bool:
@@ -539,7 +579,7 @@ def _words(words) -> str:
 
 #: Cheap per-sentence tests (one regex each on the lower-cased text): only a pair where both sides may hold a
 #: quantity, or both a day or date, or one a negation, pays for tokenizing and parsing.
-_MAY_COUNT = re.compile(r"\d|" + _words(list(_UNITS) + list(_VAGUE) + ["no", "none"]))
+_MAY_COUNT = re.compile(r"\d|" + _words(list(_UNITS) + list(_VAGUE) + ["no", "none", "nobody", "noone"]))
 _MAY_DATE = re.compile(_words(_DAYS + _MONTHS))
 _MAY_NEGATE = re.compile(_words(["not", "never", "cannot", "no", "none", "neither", "nor", "nothing", "nobody",
                                   "lest"]) + r"|n['’]t\b")
@@ -563,6 +603,8 @@ _OPPOSITES = (
                                                       "prohibited"),
     ("guilty convicted", "innocent acquitted"),
     ("survive survives survived alive", "die dies died dead"),
+    ("profit profits profitable", "loss losses"),
+    ("pass passes passed", "fail fails failed"),
     ("north northern", "south southern"),
     ("east eastern", "west western"),
 )
@@ -610,7 +652,7 @@ class Facts:
         self.may_count = bool(_MAY_COUNT.search(low))
         self.may_date = bool(_MAY_DATE.search(low))
         self.may_negate = bool(_MAY_NEGATE.search(low))
-        self.may_oppose = frozenset(_OPPOSITE[w][0] for w in _MAY_OPPOSE.findall(low))
+        self.may_oppose = frozenset(_OPPOSITE[w] for w in _MAY_OPPOSE.findall(low))  # (group, side) pairs
         self._quantities: tuple[Quantity, ...] | None = None
         self._whens: tuple[When, ...] | None = None
         self._negations: tuple[tuple[Negated, ...], frozenset[int]] | None = None
@@ -716,7 +758,7 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
                     else:
                         found.append(Conflict(s, e, n.start, n.end, f"negation: {a[s:e]} vs {b[n.start:n.end]}"))
                     break
-    if fa.may_oppose and fb.may_oppose and fa.may_oppose & fb.may_oppose:
+    if fa.may_oppose and fb.may_oppose and any((g, 1 - side) in fb.may_oppose for g, side in fa.may_oppose):
         found.extend(_opposites(a, b))
     # One conflict per left span (overlapping findings about one phrase are one conflict).
     out: list[Conflict] = []

@@ -244,3 +244,27 @@ def test_different_counts_are_never_the_same_kind():
         "partial"
     assert classify("Police arrested two men near the port.", "Police arrested two men near the harbour.")[0] == \
         "same"
+
+
+@pytest.mark.parametrize("a, b, reason", [
+    ("12 people were hurt in the blast.", "No one was hurt in the blast.", "casualties: 12 people were hurt vs No one was hurt"),
+    ("Twelve people were hurt in the blast.", "Nobody was hurt in the blast.",
+     "casualties: Twelve people were hurt vs Nobody was hurt"),
+    ("The company reported a profit of 5 million dollars.", "The company reported a loss of 5 million dollars.",
+     "opposite: profit vs loss"),
+    ("The vote passed 52 to 48.", "The vote failed 52 to 48.", "opposite: passed vs failed"),
+])
+def test_no_one_hurt_and_more_opposites(a, b, reason):
+    assert [c.reason for c in find_conflicts(a, b)] == [reason]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Two hundred and fifty soldiers crossed the border.", "250 soldiers crossed the border."),
+    ("Two dozen soldiers crossed the border.", "24 soldiers crossed the border."),
+    ("Four hundred thirty years passed.", "Four hundred and thirty years passed."),
+    ("Three hundred thousand and seven and thirty thousand and five hundred sheep.",
+     "Three hundred thirty-seven thousand five hundred sheep."),
+    ("No one was hurt, police said.", "Police said no one was hurt."),
+])
+def test_one_number_written_two_ways_is_no_conflict(a, b):
+    assert not find_conflicts(a, b)
