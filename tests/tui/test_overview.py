@@ -458,3 +458,20 @@ async def test_first_and_last_fact_keys_are_in_the_help_with_the_pair_views_ids(
         await pilot.press("question_mark")
         keys = static_text(app.screen.query_one("#help-keys"))
         assert "first fact" in keys and "last fact" in keys
+
+
+async def test_fact_versions_fit_beside_the_scrollbar_when_the_list_scrolls(make_app, seed_docs):
+    # Ten articles: the versions overflow the screen, so the list scrolls; no word may fall onto a line of its own.
+    docs = [document_from_text(f"{k}-{d.name}", d.text) for k in range(2) for d in seed_docs]
+    app = make_app(docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await overview(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        olist = app.screen.query_one(OptionList)
+        assert olist.max_scroll_y > 0
+        room = olist.scrollable_content_region.width
+        for i in range(olist.option_count):
+            for line in str(olist.get_option_at_index(i).prompt).split("\n")[1:]:
+                if not line.startswith("  ! "):  # a conflict's reason is cut with an ellipsis, never wrapped
+                    assert len(line) <= room, (len(line), room, line)

@@ -62,7 +62,7 @@ class FactScreen(Screen[None]):
     DEFAULT_CSS = """
     FactScreen { layout: vertical; }
     FactScreen #fact-title { height: auto; max-height: 3; padding: 0 1; }
-    FactScreen #fact-versions { height: 1fr; }
+    FactScreen #fact-versions { height: 1fr; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     FactScreen #fact-hint { height: 1; padding: 0 1; color: $text-muted; }
     """
 
@@ -124,7 +124,8 @@ class FactScreen(Screen[None]):
             for reason in conflict_reasons(g, self.comparison, doc):
                 lines.append(Text("  ! " + safe_line(reason), style="bold", no_wrap=True, overflow="ellipsis", end=""))
         # The version wrapped here, each line indented under the heading (the list would wrap at its edge).
-        width = max(20, (self.size.width or self.app.size.width) - 6)
+        # The list's border and padding take 4 cells, the scrollbar's reserved gutter 1, the indent 2.
+        width = max(20, (self.size.width or self.app.size.width) - 7)
         for line in version_text(self.comparison, g, doc).wrap(self.app.console, width):
             indented = Text("  ", end="")
             indented.append_text(line)
