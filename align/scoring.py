@@ -85,12 +85,21 @@ LABEL_WORDS = 3
 
 
 def _furniture(s) -> int:
-    """0 for a statement; 1 for a photo credit; 2 for a section label (a heading of a few words)."""
+    """0 for a statement; 1 for a photo credit; 2 for a section label (a heading of a few words); 3 for a longer
+    heading (a title states a fact and pairs with statements too)."""
     if s.kind == "credit":
         return 1
-    if s.kind == "heading" and len(s.text.split()) <= LABEL_WORDS:
-        return 2
+    if s.kind == "heading":
+        return 2 if len(s.text.split()) <= LABEL_WORDS else 3
     return 0
+
+
+#: Which kinds of unit may pair (rows and columns: statement, credit, label, title): a label pairs with headings
+#: only ("Rain in Marlow" / "Marlow flood: dozens rescued"), a credit with credits, a title with all but credits.
+_PAIRS_WITH = np.array([[1, 0, 0, 1],
+                        [0, 1, 0, 0],
+                        [0, 0, 1, 1],
+                        [1, 0, 1, 1]], dtype=bool)
 
 
 def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) -> PairScores:
@@ -106,8 +115,8 @@ def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) 
     # none of his words, and a section label ("Ukraine military", "Fall of Bakhmut") names a topic, not a fact.
     lc = np.array([_furniture(s) for s in left.sentences], dtype=np.int8)
     rc = np.array([_furniture(s) for s in right.sentences], dtype=np.int8)
-    if lc.any() or rc.any():
-        scores[lc[cands.pairs[:, 0]] != rc[cands.pairs[:, 1]]] = 0.0
+    if (lc > 0).any() or (rc > 0).any():
+        scores[~_PAIRS_WITH[lc[cands.pairs[:, 0]], rc[cands.pairs[:, 1]]]] = 0.0
     return PairScores(left, right, cands.pairs.astype(np.int32), scores)
 
 
