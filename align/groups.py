@@ -17,6 +17,8 @@ civilians had been harmed") support each other whatever else they say, since the
    another of the row's articles supports it a little; else it forms a fact with that partner (which then
    reports two facts).
 5. Every sentence left over is a fact only its own article reports (a group with one source).
+An exact copy of another article (a wire story two outlets ran) is grouped as its original, so it never tips a
+majority.
 
 The pivot is the article whose version conflicts with the fewest others, then has the most support (a sentence
 that is in two facts, or a heading, only if no other can); its sentence labels the group, and every other article's relation
@@ -123,6 +125,9 @@ def build_groups(
     sub-threshold candidate scores as weaker support. With `singles`, sentences no other article reports are
     groups with one source.
     """
+    copies = _copies(documents)
+    if copies:
+        return _with_copies(documents, alignments, scores, singles, copies)
     support = _Support(documents, alignments, scores)
     links = support.links
 
@@ -221,6 +226,34 @@ def build_groups(
     out = [_fact(documents, m, support, borrowed) for m, borrowed in rows]
     out.sort(key=lambda g: (g.first, -g.sources))
     return [FactGroup(i + 1, g.members, g.relations, g.pivot, g.label, g.first) for i, g in enumerate(out)]
+
+
+def _copies(documents: list[Document]) -> dict[int, int]:
+    """Articles whose text is an exact copy of an earlier one (a wire story run by two outlets): copy -> first."""
+    first: dict[str, int] = {}
+    return {d: first[doc.text] for d, doc in enumerate(documents) if first.setdefault(doc.text, d) != d}
+
+
+def _with_copies(documents, alignments, scores, singles, copies: dict[int, int]) -> list[FactGroup]:
+    """Groups over the distinct articles, then each copy reports what its original reports, as the original does:
+    a copy must not change which facts the others share (it would add a vote to every majority it is in)."""
+    distinct = [d for d in range(len(documents)) if d not in copies]
+    index = {d: k for k, d in enumerate(distinct)}
+    sub = lambda mapping: {(index[a], index[b]): v for (a, b), v in (mapping or {}).items()  # noqa: E731
+                           if a in index and b in index}
+    groups = build_groups([documents[d] for d in distinct], sub(alignments), sub(scores), singles)
+    out = []
+    for g in groups:
+        members = {distinct[k]: ss for k, ss in g.members.items()}
+        relations = {distinct[k]: r for k, r in g.relations.items()}
+        pivot = distinct[g.pivot]
+        for copy, original in copies.items():
+            if original in members:
+                members[copy] = members[original]
+                relations[copy] = "same" if original == pivot else relations[original]
+        out.append(FactGroup(g.id, dict(sorted(members.items())), dict(sorted(relations.items())), pivot, g.label,
+                             (distinct[g.first[0]], g.first[1])))
+    return out
 
 
 def _nodes(members: Members) -> list[Node]:

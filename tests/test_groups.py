@@ -220,3 +220,28 @@ def test_a_sentence_in_two_facts_does_not_label_its_second():
     assert set(fact_a.members) == {0, 1, 2} and set(fact_b.members) == {2, 3}
     # The strongest version of fact A is the borrowed one, yet the label comes from an article of its own.
     assert fact_a.pivot in (0, 1) and fact_a.label != fact_b.label
+
+
+def test_an_exact_copy_reports_what_its_original_reports_and_tips_no_majority(hashing):
+    from align.compare import compare
+
+    three = [document_from_text(f"d{k}", " ".join(FIVE[k:k + 3])) for k in range(3)]
+    with_copies = three + [document_from_text("d0 copy", three[0].text), document_from_text("d2 copy", three[2].text)]
+    plain = compare(three, hashing).groups()
+    copied = compare(with_copies, hashing).groups()
+    assert len(copied) == len(plain)
+    for g, h in zip(plain, copied):
+        assert {d: ss for d, ss in h.members.items() if d < 3} == g.members
+        assert h.members.get(3) == g.members.get(0) and h.members.get(4) == g.members.get(2)
+        assert h.pivot == g.pivot and h.label == g.label
+        if 0 in g.members:
+            assert h.relations[3] == g.relations[0]
+
+
+def test_two_identical_articles_are_one_fact_per_sentence(hashing):
+    from align.compare import compare
+
+    a = document_from_text("a", FIVE[0])
+    groups = compare([a, document_from_text("b", FIVE[0])], hashing).groups()
+    assert [g.members for g in groups] == [{0: (s,), 1: (s,)} for s in range(len(a.sentences))]
+    assert all(g.relations == {0: "same", 1: "same"} for g in groups)
