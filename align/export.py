@@ -135,12 +135,18 @@ def groups_rows(comparison: Comparison) -> Iterator[dict]:
                 yield {**base, "start": "", "end": "", "text": "", "relation": "silent"}
 
 
+_NULLABLE = frozenset({"left_doc", "left_start", "left_end", "left_text", "right_doc", "right_start", "right_end",
+                       "right_text", "score"})
+
+
 def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict:
     docs = comparison.documents
     return {
         "threshold": comparison.threshold,
         "documents": [{"name": d.name, "path": d.path, "sentences": len(d.sentences)} for d in docs],
-        "rows": list(all_rows(comparison, only)),
+        # The CSV's empty cells are JSON nulls: no sentence on that side, no score for an unmatched sentence.
+        "rows": [{k: (None if v == "" and k in _NULLABLE else v) for k, v in r.items()}
+                 for r in all_rows(comparison, only)],
         "groups": [
             {"group": g.id, "label": g.label, "pivot_doc": docs[g.pivot].name, "sources": g.sources,
              "conflict": g.has_conflict,

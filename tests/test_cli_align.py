@@ -75,3 +75,13 @@ def test_two_outputs_never_share_a_file(tmp_path, seed_paths):
     assert not out.exists()
     r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", "-", "--json", "-")
     assert r.returncode == 1 and "standard output" in r.stderr and not r.stdout
+
+
+def test_a_file_written_is_said_on_standard_error(tmp_path, seed_paths):
+    out, facts = tmp_path / "out.csv", tmp_path / "facts.csv"
+    r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", str(out), "--groups-csv", str(facts))
+    assert r.returncode == 0 and not r.stdout
+    rows = len(list(csv.DictReader(out.open(encoding="utf-8"))))
+    assert r.stderr.splitlines() == [f"sbs: wrote {rows:,} rows to {out}",
+                                     f"sbs: wrote {len(list(csv.DictReader(facts.open(encoding='utf-8')))):,} rows "
+                                     f"to {facts}"]

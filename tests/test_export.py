@@ -97,6 +97,9 @@ def test_json_and_groups_csv(tmp_path, seed_comparison, seed_docs):
     data = json.loads(j.read_text(encoding="utf-8"))
     assert [d["name"] for d in data["documents"]] == [d.name for d in seed_docs]
     assert len(data["rows"]) == len(list(csv.DictReader(io.StringIO(csv_text(seed_comparison)))))
+    only = [r for r in data["rows"] if r["kind"] == "left_only"]
+    assert only and all(r["right_start"] is None and r["right_doc"] is None and r["score"] is None for r in only)
+    assert all(isinstance(r["left_start"], int) for r in only)
     assert isinstance(data["groups"], list)
     g = tmp_path / "g.csv"
     write_groups_csv(seed_comparison, str(g))

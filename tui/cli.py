@@ -175,15 +175,20 @@ def run_align(args: argparse.Namespace) -> int:
     if "-" in (args.csv, args.json, args.groups_csv) and stdout.isatty():
         # Article text is data: on a terminal it is shown, never obeyed. A pipe or a file gets it unchanged.
         sys.stdout = TerminalSafe(stdout)
+    wrote = []
     try:
         if args.csv:
-            write_csv(comparison, args.csv, pair, raw=args.raw)
+            wrote.append((args.csv, f"{write_csv(comparison, args.csv, pair, raw=args.raw):,} rows"))
         if args.json:
             write_json(comparison, args.json, pair)
+            wrote.append((args.json, "the alignment and the fact groups"))
         if args.groups_csv:
-            write_groups_csv(comparison, args.groups_csv, raw=args.raw)
+            wrote.append((args.groups_csv, f"{write_groups_csv(comparison, args.groups_csv, raw=args.raw):,} rows"))
     finally:
         sys.stdout = stdout
+    for path, what in wrote:  # a file written says so (standard output speaks for itself)
+        if path != "-":
+            print(f"sbs: wrote {what} to {visible(path)}", file=sys.stderr)
     return 0
 
 

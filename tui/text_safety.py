@@ -59,3 +59,9 @@ def safe_line(text: str, limit: int = 200) -> str:
     s = " ".join(sanitize(text).split())
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
+
+
+def folder_line(path: str, width: int) -> str:
+    """A folder for one line: shown safely, and cut at its start when long (the end names the folder)."""
+    shown = safe_line(path, 10_000)
+    return shown if len(shown) <= width else "…" + shown[-(width - 1):]

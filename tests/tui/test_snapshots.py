@@ -6,6 +6,8 @@ Update after a deliberate change with `pytest tests/tui/test_snapshots.py --snap
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.tui.conftest import aligned
@@ -42,8 +44,11 @@ def test_pair_picker(snap_compare, make_app, marlow_docs, size):
     assert snap_compare(make_app(marlow_docs), run_before=aligned, press=["p"], terminal_size=size)
 
 
-def test_export_dialog(snap_compare, make_app, marlow_docs, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
+def test_export_dialog(snap_compare, make_app, marlow_docs, monkeypatch):
+    # The dialog names the current folder: one with the same name on every machine, for a stable picture.
+    folder = Path("/tmp/sbs-snapshot-exports")
+    folder.mkdir(exist_ok=True)
+    monkeypatch.chdir(folder)
     monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs, low_bandwidth=True)  # no blinking cursor: a stable picture
     assert snap_compare(app, run_before=aligned, press=["e"], terminal_size=SMALL)

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from tui.names import distinct_names
-from tui.text_safety import safe_line
+from tui.text_safety import folder_line, safe_line
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.toggle_line import ToggleLine
 
@@ -92,7 +92,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             if self.export_dir is not None:
                 where = Text(f"File name (saved in {safe_line(self.export_dir, 60)}):")
             else:
-                where = Text("File (relative to the current folder):")
+                where = Text(f"File (relative to {folder_line(os.getcwd(), 60)}):")
             yield Label(Text(f"On screen: {safe_line(self.pair_label, 150)}", style="dim"), id="export-pair")
             yield Label(where)
             field = SafeInput(value=self.suggested, id="export-path")

@@ -25,7 +25,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpData
 from tui.names import distinct_names
 from tui.screens.export_dialog import EXPORT_DIR_ENV, resolve_export_path
-from tui.text_safety import safe_line
+from tui.text_safety import folder_line, safe_line
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.toggle_line import ToggleLine
 
@@ -458,7 +458,7 @@ class GroupsExportDialog(ModalScreen[tuple[str, bool] | None]):
             if self.export_dir is not None:
                 yield Label(Text(f"File name (saved in {safe_line(self.export_dir, 50)}):"))
             else:
-                yield Label(Text("File (relative to the current folder):"))
+                yield Label(Text(f"File (relative to {folder_line(os.getcwd(), 50)}):"))
             yield SafeInput(value=self.suggested, id="groups-export-path")
             yield Label("", id="groups-export-error")
             yield ToggleLine("raw: no ' before cells starting with = + - @", id="groups-export-raw")
