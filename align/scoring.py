@@ -84,9 +84,12 @@ def score_candidates(left: Document, right: Document, pairs: np.ndarray, feature
 LABEL_WORDS = 3
 
 
-def _furniture(s) -> int:
+def _furniture(s, units: int) -> int:
     """0 for a statement; 1 for a photo credit; 2 for a section label (a heading of a few words); 3 for a longer
-    heading (a title states a fact and pairs with statements too)."""
+    heading (a title states a fact and pairs with statements too). An article of one unit is all statement: a
+    lone "Saboteurs" is what its author wrote, not a label over other text."""
+    if units == 1:
+        return 0
     if s.kind == "credit":
         return 1
     if s.kind == "heading":
@@ -113,8 +116,8 @@ def score_pair(left: Document, right: Document, el: np.ndarray, er: np.ndarray) 
     scores = np.nan_to_num(scores, nan=0.0, posinf=1.0, neginf=0.0).clip(0.0, 1.0).astype(np.float32)
     # Page furniture pairs only with its own kind: a photo credit ("Image provided by governor Gladkov") reports
     # none of his words, and a section label ("Ukraine military", "Fall of Bakhmut") names a topic, not a fact.
-    lc = np.array([_furniture(s) for s in left.sentences], dtype=np.int8)
-    rc = np.array([_furniture(s) for s in right.sentences], dtype=np.int8)
+    lc = np.array([_furniture(s, n) for s in left.sentences], dtype=np.int8)
+    rc = np.array([_furniture(s, m) for s in right.sentences], dtype=np.int8)
     if (lc > 0).any() or (rc > 0).any():
         scores[~_PAIRS_WITH[lc[cands.pairs[:, 0]], rc[cands.pairs[:, 1]]]] = 0.0
     return PairScores(left, right, cands.pairs.astype(np.int32), scores)
