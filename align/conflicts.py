@@ -128,7 +128,8 @@ _NOUN_CLASSES = {
     "communities": "places", "hamlets": "places",
     "percent": "%", "%": "%", "per": "%",
     "dead": "casualties", "deaths": "casualties", "casualties": "casualties", "victims": "casualties",
-    "injuries": "casualties", "wounded": "casualties", "injured": "casualties",
+    "injuries": "casualties", "wounded": "casualties", "injured": "casualties", "hurt": "casualties",
+    "killed": "casualties",
 }
 #: What happened to the counted thing: the nearest event word decides which quantities are comparable.
 _EVENTS = {
@@ -271,6 +272,8 @@ def _quantities(text: str, toks: list[Token]) -> list[Quantity]:
             k = end
             continue
         ev, ev_idx = _nearest_event(toks, first, noun_end)
+        if ev is None and thing == "casualties":
+            ev = _event(toks[noun_end - 1].stem)  # "12 hurt", "12 were injured": the counted word is the event
         span_end = toks[noun_end - 1].end
         if ev_idx is not None and noun_end <= ev_idx < noun_end + 4:
             span_end = toks[ev_idx].end  # "12 civilians had been injured"
@@ -389,11 +392,19 @@ def _nearest_event(toks: list[Token], first: int, end: int) -> tuple[str | None,
     return best[1], best[2]
 
 
+def _harmed(q: Quantity) -> str:
+    """The counted thing, with people hurt or killed one thing however named ("12 people were hurt", "12 injured",
+    "no one was hurt", "12 civilians were wounded")."""
+    if q.thing in ("civilians", "casualties") and q.event in ("harm", "death"):
+        return "people " + q.event
+    return q.thing
+
+
 def comparable(qa: Quantity, qb: Quantity) -> bool:
     """Whether two quantities count the same thing for the same event."""
     if qa.thing == "pronoun" or qb.thing == "pronoun":
         return False
-    if qa.thing != qb.thing:
+    if _harmed(qa) != _harmed(qb):
         return False
     if qa.event != qb.event:
         return False  # "evacuated from nine towns" and "ten towns were shelled" count different things
@@ -615,7 +626,9 @@ _OPPOSITE: dict[str, tuple[int, int]] = {w: (g, side) for g, pair in enumerate(_
 _OPPOSITE_REACH = 4
 
 
-def _opposites(a: str, b: str) -> list[Conflict]:
+def _replaced(a: str, b: str, match) -> list[Conflict]:
+    """Words of `a` that `b` replaces by a word `match(x, y)` names a conflict for (its reason's head), where the
+    word differences put one in place of the other next to a content word both sentences share."""
     from difflib import SequenceMatcher
 
     ta, tb = _tokens(a), _tokens(b)
@@ -630,14 +643,25 @@ def _opposites(a: str, b: str) -> list[Conflict]:
                    for o in ops[max(0, k - 1):k] + ops[k + 1:k + 2]):
             continue
         for x in ta[i1:i2]:
-            gx = _OPPOSITE.get(x.key)
-            if gx is None:
-                continue
-            y = next((y for y in tb[j1:j2] if _OPPOSITE.get(y.key, (-1, -1)) == (gx[0], 1 - gx[1])), None)
-            if y is not None:
-                out.append(Conflict(x.start, x.end, y.start, y.end, f"opposite: {a[x.start:x.end]} vs {b[y.start:y.end]}"))
+            found = next(((y, what) for y in tb[j1:j2] if (what := match(x.key, y.key))), None)
+            if found is not None:
+                y, what = found
+                out.append(Conflict(x.start, x.end, y.start, y.end, f"{what}: {a[x.start:x.end]} vs {b[y.start:y.end]}"))
                 break
     return out
+
+
+def _opposite(x: str, y: str) -> str | None:
+    gx = _OPPOSITE.get(x)
+    return "opposite" if gx is not None and _OPPOSITE.get(y, (-1, -1)) == (gx[0], 1 - gx[1]) else None
+
+
+def _other_day(x: str, y: str) -> str | None:
+    """One day put in place of another ("police said on Tuesday" / "on Wednesday"), whatever else the sentences
+    date: the rule on shared context misses it when both also name a day they agree on."""
+    if x != y and ((x in _DAYS and y in _DAYS) or (x in _MONTHS and y in _MONTHS)):
+        return "day" if x in _DAYS else "date"
+    return None
 
 
 _MAY_OPPOSE = re.compile(_words(list(_OPPOSITE)))
@@ -759,7 +783,9 @@ def find_conflicts(a: str, b: str) -> tuple[Conflict, ...]:
                         found.append(Conflict(s, e, n.start, n.end, f"negation: {a[s:e]} vs {b[n.start:n.end]}"))
                     break
     if fa.may_oppose and fb.may_oppose and any((g, 1 - side) in fb.may_oppose for g, side in fa.may_oppose):
-        found.extend(_opposites(a, b))
+        found.extend(_replaced(a, b, _opposite))
+    if fa.may_date and fb.may_date and not any(c.reason.startswith(("day:", "date:")) for c in found):
+        found.extend(_replaced(a, b, _other_day))
     # One conflict per left span (overlapping findings about one phrase are one conflict).
     out: list[Conflict] = []
     for c in found:

@@ -130,12 +130,14 @@ SAME_JACCARD = 0.35
 
 
 _WORD = re.compile(r"[^\W_]+")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}\b)")
 
 
 @lru_cache(maxsize=65536)
 def _keys(text: str) -> frozenset[str]:
     """The sentence's words for comparing kinds (one regex pass: linking classifies every link)."""
-    return frozenset(_WORD.findall(text.lower().replace("’", "'")))
+    # "1,500" and "1500" are one number (thousands separators dropped before splitting into words).
+    return frozenset(_WORD.findall(_THOUSANDS.sub("", text.lower().replace("’", "'"))))
 
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

@@ -268,3 +268,27 @@ def test_no_one_hurt_and_more_opposites(a, b, reason):
 ])
 def test_one_number_written_two_ways_is_no_conflict(a, b):
     assert not find_conflicts(a, b)
+
+
+@pytest.mark.parametrize("b, reason", [
+    ("12 hurt in the blast at the plant on Friday.", "casualties: No one was hurt vs 12 hurt"),
+    ("12 were hurt in the blast at the plant on Friday.", "casualties: No one was hurt vs 12 were hurt"),
+    ("Twelve hurt in the blast at the plant on Friday.", "casualties: No one was hurt vs Twelve hurt"),
+    ("12 injured in the blast at the plant on Friday.", "casualties: No one was hurt vs 12 injured"),
+])
+def test_headline_counts_of_the_hurt_against_no_one(b, reason):
+    assert [c.reason for c in find_conflicts("No one was hurt in the blast at the plant on Friday.", b)] == [reason]
+
+
+def test_killed_and_hurt_are_different_counts():
+    assert not find_conflicts("No one was hurt in the blast.", "12 killed in the blast.")
+
+
+@pytest.mark.parametrize("a, b, reason", [
+    ("Police said on Tuesday that the man who fled on Monday was caught.",
+     "Police said on Wednesday that the man who fled on Monday was caught.", "day: Tuesday vs Wednesday"),
+    ("By Tuesday morning, the clean-up operation was continuing.",
+     "By Wednesday morning, the clean-up operation was continuing.", "day: Tuesday vs Wednesday"),
+])
+def test_a_day_put_in_place_of_another_is_a_conflict_even_beside_a_day_both_name(a, b, reason):
+    assert [c.reason for c in find_conflicts(a, b)] == [reason]

@@ -127,3 +127,10 @@ def test_a_wall_of_text_diffs_in_bounded_time():
     assert [s.op for s in d.left] == ["changed"] and [s.op for s in d.right] == ["changed"]
     assert len(d.summary) <= 200 and "…" in d.summary
     assert time.perf_counter() - t0 < 30  # seconds, for both; searching them would take hours
+
+
+def test_a_thousands_separator_does_not_make_a_difference():
+    from align.differences import classify
+
+    assert classify("Some 1,500 residents were evacuated from the town.",
+                    "Some 1500 residents were evacuated from the town.")[0] == "same"

@@ -533,7 +533,7 @@ class SideBySideApp(App[int]):
         else:
             after = [ln for ln in order if self.sentence is None or self._here(ln) > self.sentence]
         if not after:
-            self.say("Back to the first conflict.", timeout=2)
+            self.say("Back to the first conflict." if len(order) > 1 else "This is the only conflict.", timeout=2)
             after = order
         self.select(self._here(after[0]), after[0])
 
@@ -692,7 +692,8 @@ class SideBySideApp(App[int]):
 
     # -- export -------------------------------------------------------------------------------------------------
 
-    def action_export(self) -> None:
+    def action_export(self, again: str | None = None) -> None:
+        """The export dialog; `again` is a name the reader chose that could not be used (shown back to edit)."""
         if self.read_only:
             self.say(READ_ONLY_MESSAGE, timeout=6, severity="warning")
             return
@@ -700,7 +701,7 @@ class SideBySideApp(App[int]):
             return
         export_dir = os.environ.get(EXPORT_DIR_ENV)
         left, right = self.documents[self.left_index], self.documents[self.right_index]
-        suggested = suggest_name(left.name, right.name, export_dir or os.getcwd())
+        suggested = again if again is not None else suggest_name(left.name, right.name, export_dir or os.getcwd())
         n = len(self.documents)
         # Both names on the dialog's one line, cut to where they differ.
         room = (min(80, int(self.size.width * 0.9)) - 4 - len("On screen:  vs ")) // 2
@@ -717,12 +718,19 @@ class SideBySideApp(App[int]):
             refuse_an_article(request.path, self.documents)
         except ExportError as exc:  # before "Overwrite it?": the answer could only be no
             self.notify(safe_line(str(exc)), title="Export refused", severity="error", markup=False, timeout=10)
+            self.action_export(again=self._shown_name(request.path))  # back in the dialog, the name to change
             return
         if os.path.exists(request.path):
             question = f"{safe_line(request.path, 100)} exists. Overwrite it?"
-            self.push_screen(ConfirmScreen(question), lambda yes: self.write_export(request) if yes else None)
+            self.push_screen(ConfirmScreen(question), lambda yes: self.write_export(request) if yes else
+                             self.action_export(again=self._shown_name(request.path)))
         else:
             self.write_export(request)
+
+    @staticmethod
+    def _shown_name(path: str) -> str:
+        """The name as the dialog takes it: a plain name in a served session (the folder is fixed), else the path."""
+        return os.path.basename(path) if os.environ.get(EXPORT_DIR_ENV) else path
 
     @work(thread=True, exclusive=True, group="export")
     def write_export(self, request: ExportRequest) -> None:
@@ -737,7 +745,7 @@ class SideBySideApp(App[int]):
             self._from_thread(self.notify, safe_line(str(exc)), title="Export failed", severity="error",
                               markup=False, timeout=10)
             return
-        self._from_thread(self.notify, f"Wrote {rows} rows to {safe_line(os.path.abspath(request.path))}",
+        self._from_thread(self.notify, f"Wrote {rows} row{'' if rows == 1 else 's'} to {safe_line(os.path.abspath(request.path))}",
                           title="Exported",
                           markup=False, timeout=6)
         self.last_export = request.path  # for tests and the report; written on the worker thread, read after

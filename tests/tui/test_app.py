@@ -344,7 +344,9 @@ async def test_export_writes_a_csv_that_reads_back_and_asks_before_overwriting(m
         await pilot.press("n")
         await pilot.pause()
         assert path.read_bytes() == before
-        await pilot.press("e")
+        # "n" is back in the dialog with the name chosen, to change it (or to say yes another time).
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path").value.endswith(path.name)
         app.screen.query_one("#export-path").value = path.name
         await pilot.press("tab", "space", "enter", "y")
         await app.workers.wait_for_complete()
@@ -672,9 +674,12 @@ async def test_export_refuses_to_replace_an_open_article(make_app, tmp_path, mon
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not isinstance(app.screen, (ExportDialog, ConfirmScreen))  # refused, not "Overwrite it?"
+        # Refused before "Overwrite it?", and back in the dialog with the name, to change it.
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path").value.endswith("a.txt")
         refused = [n.message for n in app._notifications if n.title == "Export refused"]
         assert refused and "is one of the articles being compared (a.txt)" in refused[-1]
+        await pilot.press("escape")
     assert (tmp_path / "a.txt").read_bytes() == before
 
 

@@ -380,7 +380,8 @@ class OverviewScreen(Screen[None]):
 
     # -- export -------------------------------------------------------------------------------------------------
 
-    def action_export(self) -> None:
+    def action_export(self, again: str | None = None) -> None:
+        """The export dialog; `again` is a name the reader chose that could not be used (shown back to edit)."""
         if getattr(self.app, "read_only", False):
             from tui.app import READ_ONLY_MESSAGE  # the app imports this module: import at call time
 
@@ -390,23 +391,26 @@ class OverviewScreen(Screen[None]):
             self.notify("Still grouping the facts.", timeout=2)
             return
         export_dir = os.environ.get(EXPORT_DIR_ENV)
-        self.app.push_screen(GroupsExportDialog(_unused_name("sbs-groups", export_dir or os.getcwd()), export_dir),
-                             self._export_chosen)
+        suggested = again if again is not None else _unused_name("sbs-groups", export_dir or os.getcwd())
+        self.app.push_screen(GroupsExportDialog(suggested, export_dir), self._export_chosen)
 
     def _export_chosen(self, request: tuple[str, bool] | None) -> None:
+        from align.export import ExportError, refuse_an_article
+
         if request is None:
             return
         path, raw = request
-        from align.export import ExportError, refuse_an_article
-
+        again = os.path.basename(path) if os.environ.get(EXPORT_DIR_ENV) else path  # the name, to change it
         try:
             refuse_an_article(path, self.documents)
         except ExportError as exc:  # before "Overwrite it?": the answer could only be no
             self.notify(safe_line(str(exc)), title="Export refused", severity="error", markup=False, timeout=10)
+            self.action_export(again=again)
             return
         if os.path.exists(path):
             question = f"{safe_line(path, 100)} exists. Overwrite it?"
-            self.app.push_screen(ConfirmScreen(question), lambda yes: self.write_export(path, raw) if yes else None)
+            self.app.push_screen(ConfirmScreen(question), lambda yes: self.write_export(path, raw) if yes else
+                                 self.action_export(again=again))
         else:
             self.write_export(path, raw)
 
@@ -421,7 +425,7 @@ class OverviewScreen(Screen[None]):
                                       markup=False, timeout=10)
             return
         self.last_export = path
-        self.app.call_from_thread(self.notify, f"Wrote {rows} rows to {safe_line(path)}", title="Exported",
+        self.app.call_from_thread(self.notify, f"Wrote {rows} row{'' if rows == 1 else 's'} to {safe_line(path)}", title="Exported",
                                   markup=False, timeout=6)
 
 
