@@ -696,3 +696,14 @@ async def test_the_conflict_reason_keeps_its_own_line_at_80_columns(make_app, ma
         assert len(lines) == 2, lines
         assert lines[0].startswith("link 1040 of 1500")
         assert lines[1].startswith("! casualties: 12 people were injured vs no civilians had been harmed")
+
+
+async def test_a_score_just_under_the_threshold_never_reads_as_the_threshold(make_app, marlow_docs):
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        status = app.query_one(StatusBar)
+        status.show_link(6, 22, 0.4999, "partial", "", "+x", 0.5, "second partner")
+        assert "score 0.49" in status_text(app)
+        status.show_link(1, 5, 0.998, "same", "", "", 0.5)
+        assert "score 1.00" in status_text(app)

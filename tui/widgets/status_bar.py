@@ -15,8 +15,10 @@ class StatusBar(Static):
                   threshold: float, kept: str = "") -> None:
         head = Text(no_wrap=True, overflow="ellipsis", end="")
         head.append(f"link {position} of {total}", style="bold")
-        # Cut, not rounded, to two places: a link kept at 0.4999 must not read "0.50" beside "threshold 0.50".
-        head.append(f"  score {int(score * 100) / 100:.2f}  ")
+        shown = round(score, 2)
+        if score < threshold <= shown:  # a link kept at 0.4999 must not read "0.50" beside "threshold 0.50"
+            shown = int(score * 100) / 100
+        head.append(f"  score {shown:.2f}  ")
         head.append(self._kind_text(kind))
         head.append(f"  threshold {threshold:.2f}", style="dim")
         if kept:  # a link under the bar says why it is shown (README: Quality)
