@@ -392,6 +392,12 @@ def _nearest_event(toks: list[Token], first: int, end: int) -> tuple[str | None,
     return best[1], best[2]
 
 
+def counted(text: str) -> list[Quantity]:
+    """The sentence's counts of a known thing for a known event ("12 civilians were injured", "no one was hurt"):
+    the ones that say two sentences report the same fact, whether their numbers agree or not."""
+    return [q for q in facts(text).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
+
+
 def _harmed(q: Quantity) -> str:
     """The counted thing, with people hurt or killed one thing however named ("12 people were hurt", "12 injured",
     "no one was hurt", "12 civilians were wounded")."""

@@ -266,14 +266,13 @@ def _size(members: Members) -> int:
 
 def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
     """Pairs of sentences in different articles with a quantity of the same thing for the same event."""
-    from align.conflicts import comparable, facts
+    from align.conflicts import comparable, counted
 
     buckets: dict[tuple[str, str], list[tuple[Node, object]]] = {}
     for d, doc in enumerate(documents):
         for s in doc.sentences:
-            for q in facts(s.text).quantities:
-                if q.event and not q.thing.startswith("w:") and q.thing != "pronoun":
-                    buckets.setdefault((q.thing, q.event), []).append(((d, s.index), q))
+            for q in counted(s.text):
+                buckets.setdefault((q.thing, q.event), []).append(((d, s.index), q))
     out = set()
     for items in buckets.values():
         if len(items) > QUANTITY_BUCKET:

@@ -48,13 +48,10 @@ COUNT_MARGIN = 0.3
 
 
 def counts_same_thing(a: str, b: str) -> bool:
-    from align.conflicts import comparable, facts
+    from align.conflicts import comparable, counted
 
-    qa = [q for q in facts(a).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
-    if not qa:
-        return False
-    qb = [q for q in facts(b).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
-    return any(comparable(x, y) for x in qa for y in qb)
+    qa = counted(a)
+    return bool(qa) and any(comparable(x, y) for x in qa for y in counted(b))
 
 
 def kept_because(left_text: str, right_text: str) -> str:
