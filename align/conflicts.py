@@ -398,7 +398,7 @@ def counted(text: str) -> list[Quantity]:
     return [q for q in facts(text).quantities if q.event and not q.thing.startswith("w:") and q.thing != "pronoun"]
 
 
-def _harmed(q: Quantity) -> str:
+def harmed(q: Quantity) -> str:
     """The counted thing, with people hurt or killed one thing however named ("12 people were hurt", "12 injured",
     "no one was hurt", "12 civilians were wounded")."""
     if q.thing in ("civilians", "casualties") and q.event in ("harm", "death"):
@@ -410,7 +410,7 @@ def comparable(qa: Quantity, qb: Quantity) -> bool:
     """Whether two quantities count the same thing for the same event."""
     if qa.thing == "pronoun" or qb.thing == "pronoun":
         return False
-    if _harmed(qa) != _harmed(qb):
+    if harmed(qa) != harmed(qb):
         return False
     if qa.event != qb.event:
         return False  # "evacuated from nine towns" and "ten towns were shelled" count different things

@@ -266,13 +266,14 @@ def _size(members: Members) -> int:
 
 def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
     """Pairs of sentences in different articles with a quantity of the same thing for the same event."""
-    from align.conflicts import comparable, counted
+    from align.conflicts import comparable, counted, harmed
 
     buckets: dict[tuple[str, str], list[tuple[Node, object]]] = {}
     for d, doc in enumerate(documents):
         for s in doc.sentences:
             for q in counted(s.text):
-                buckets.setdefault((q.thing, q.event), []).append(((d, s.index), q))
+                # Keyed as `comparable` compares: "12 injured" and "no one was hurt" count the same people.
+                buckets.setdefault((harmed(q), q.event), []).append(((d, s.index), q))
     out = set()
     for items in buckets.values():
         if len(items) > QUANTITY_BUCKET:

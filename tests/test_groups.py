@@ -245,3 +245,11 @@ def test_two_identical_articles_are_one_fact_per_sentence(hashing):
     groups = compare([a, document_from_text("b", FIVE[0])], hashing).groups()
     assert [g.members for g in groups] == [{0: (s,), 1: (s,)} for s in range(len(a.sentences))]
     assert all(g.relations == {0: "same", 1: "same"} for g in groups)
+
+
+def test_a_headline_count_and_no_one_hurt_support_each_other_without_a_link():
+    ds = docs("Gladkov said 12 people were hurt in the shelling.", "Officials said 12 were hurt on Monday.",
+              "No one was hurt in the shelling, the governor said.")
+    links = {(0, 1): [(0, 0, 0.8)]}
+    [g] = multi(build_groups(ds, alignments(ds, links), candidates(ds, {})))
+    assert set(g.members) == {0, 1, 2} and g.relations[2] == "conflict"
