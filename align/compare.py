@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -12,7 +12,7 @@ from align.alignment import Alignment, FactGroup, PairScores
 from align.document import Document
 from align.embed import Embedder, Progress
 from align.linking import THRESHOLD, link
-from align.scoring import score_pair
+from align.scoring import Weights, score_pair
 
 
 def embed_documents(documents: Sequence[Document], embedder: Embedder, progress: Progress | None = None) -> list[np.ndarray]:
@@ -80,8 +80,13 @@ def compare(
     threshold: float = THRESHOLD,
     progress: Progress | None = None,
     embeddings: Sequence[np.ndarray] | None = None,
+    weights: Weights | None = None,
 ) -> Comparison:
+    """Embed (unless `embeddings` are given) and score every pair, with the weights fitted for the embedder's
+    model (or `weights`)."""
     docs = list(documents)
     embs = list(embeddings) if embeddings is not None else embed_documents(docs, embedder, progress)
-    scores = {(i, j): score_pair(docs[i], docs[j], embs[i], embs[j]) for i, j in combinations(range(len(docs)), 2)}
+    weights = weights or Weights.load(getattr(embedder, "weights_name", None) or "fast")
+    scores = {(i, j): score_pair(docs[i], docs[j], embs[i], embs[j], weights)
+              for i, j in combinations(range(len(docs)), 2)}
     return Comparison(docs, scores, threshold)

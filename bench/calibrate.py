@@ -1,6 +1,6 @@
 """Fit the aligner's score weights on the dev gold and report leave-one-pair-out cross-validation.
 
-    .venv/bin/python bench/calibrate.py [--eval-dir DIR] [--skip-law]
+    .venv/bin/python bench/calibrate.py [--model NAME] [--eval-dir DIR] [--skip-law] [--write]
 
 Folds: the three seeds-dev news pairs, Ruth and Law. Each fold is scored by weights fitted on the other four
 (leave-one-pair-out), so every number in the first table comes from weights that never saw that pair.
@@ -8,7 +8,8 @@ News pairs and Bible books weigh the same in total, so one set of weights serves
 Metrics follow eval/score.py (seeds: a gold link is found when a link holds both quotes; Bible: verse
 coverage) but are computed in-process on the candidates, which makes sweeping thresholds cheap; the final
 numbers that count are bench/quality.py's, through the CSV export.
-Prints the weights to paste into align/scoring.py.
+Prints the weights fitted on all folds; --write stores them as align/weights/<model>.json (each model's cosines
+have their own scale, so each model has its own weights).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from align.compare import embed_documents  # noqa: E402
 from align.document import Document, read_document  # noqa: E402
 from align.features import FEATURES, Candidates, candidates, pair_features  # noqa: E402
-from align.scoring import CONTEXT, CONTEXT_WEIGHTS, FIRST_PASS, PAIR_WEIGHTS, score_candidates, second_pass_inputs  # noqa: E402
+from align.scoring import CONTEXT, FIRST_PASS, Weights, score_candidates, second_pass_inputs  # noqa: E402
 
 FOLDS = ("000_003", "001_004", "002_003", "Ruth", "Law")
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -101,10 +102,10 @@ def prf(counts) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def load_tasks(eval_dir: Path, with_law: bool) -> list[Task]:
+def load_tasks(eval_dir: Path, with_law: bool, model: str | None = None) -> list[Task]:
     from align.embed import make_embedder
 
-    embedder = make_embedder()
+    embedder = make_embedder(model)
     seeds = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
     tasks = []
     for name in FOLDS if with_law else FOLDS[:-1]:
@@ -118,8 +119,17 @@ def load_tasks(eval_dir: Path, with_law: bool) -> list[Task]:
                      json.loads((d / f"{name}.gold.json").read_text()))
         t.el, t.er = embed_documents([t.left, t.right], embedder)
         t.prepare()
+        if not lexical(model):  # fitted as scored: without the word-overlap features (align.scoring.Weights)
+            t.X[:, [FEATURES.index("lex"), FEATURES.index("shared")]] = 0.0
         tasks.append(t)
     return tasks
+
+
+def lexical(model: str | None) -> bool:
+    from align.embed import DEFAULT_MODEL, spec_for
+
+    spec = spec_for(model or DEFAULT_MODEL)
+    return spec.lexical if spec else True
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-2, iters: int = 60) -> np.ndarray:
@@ -170,7 +180,7 @@ def fit(tasks: list[Task]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def predict(t: Task, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    return score_candidates(t.left, t.right, t.c.pairs, t.X, *weights)
+    return score_candidates(t.left, t.right, t.c.pairs, t.X, Weights("fitted", *weights))  # X as fitted
 
 
 def table(scores: dict[str, np.ndarray], tasks: list[Task], title: str) -> None:
@@ -185,10 +195,16 @@ def table(scores: dict[str, np.ndarray], tasks: list[Task], title: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None, help="embedding model (default: the app's default)")
     ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     ap.add_argument("--skip-law", action="store_true")
+    ap.add_argument("--write", action="store_true", help="store the weights fitted on all folds for this model")
     args = ap.parse_args(argv)
-    tasks = load_tasks(args.eval_dir.resolve(), not args.skip_law)
+    from align.embed import DEFAULT_MODEL, make_embedder
+
+    model = args.model or DEFAULT_MODEL
+    name = make_embedder(model, use_cache=False).weights_name
+    tasks = load_tasks(args.eval_dir.resolve(), not args.skip_law, model)
     dev = [t for t in tasks if t.name in FOLDS]
     for t in tasks:
         print(f"{t.name}: {len(t.left.sentences)} x {len(t.right.sentences)} sentences, {len(t.y)} candidates, "
@@ -197,13 +213,29 @@ def main(argv: list[str] | None = None) -> int:
     cv = {}
     for held in dev:
         cv[held.name] = predict(held, fit([t for t in dev if t is not held]))
-    table(cv, tasks, "Leave-one-pair-out cross-validation: each pair scored by weights fitted on the others")
-    if len(PAIR_WEIGHTS) == len(FIRST_PASS) + 1 and len(CONTEXT_WEIGHTS) == len(CONTEXT) + 2:
-        table({t.name: predict(t, (PAIR_WEIGHTS, CONTEXT_WEIGHTS)) for t in tasks}, tasks,
-              "Weights currently in align/scoring.py (fitted on all dev folds: optimistic for them)")
+    table(cv, tasks, f"Leave-one-pair-out cross-validation ({model}): each pair scored by weights fitted on the others")
+    try:
+        current = Weights.load(name)
+        table({t.name: predict(t, (current.pair, current.context)) for t in tasks}, tasks,
+              f"Weights in align/weights/{name}.json (fitted on all dev folds: optimistic for them)")
+    except (FileNotFoundError, ValueError):
+        pass
     print("\nFEATURES =", FEATURES, " FIRST_PASS =", FIRST_PASS, " CONTEXT = (first-pass log-odds,) +", CONTEXT)
-    print("PAIR_WEIGHTS = np.array([" + ", ".join(f"{x:.3g}" for x in full[0]) + "])")
-    print("CONTEXT_WEIGHTS = np.array([" + ", ".join(f"{x:.3g}" for x in full[1]) + "])")
+    print("pair    =", [float(f"{x:.3g}") for x in full[0]])
+    print("context =", [float(f"{x:.3g}") for x in full[1]])
+    if args.write:
+        out = ROOT / "align" / "weights" / f"{name}.json"
+        out.write_text(json.dumps({
+            "model": model,
+            "fitted_by": "bench/calibrate.py on " + ", ".join(t.name for t in dev)
+                         + "; news and Bible weighted equally, news links x%g" % NEWS_LINK_WEIGHT,
+            "lexical": lexical(model),
+            "first_pass": list(FIRST_PASS),
+            "second_pass": ["first-pass log-odds", *CONTEXT],
+            "pair": [float(f"{x:.3g}") for x in full[0]],
+            "context": [float(f"{x:.3g}") for x in full[1]],
+        }, indent=2) + "\n")
+        print(f"wrote {out.relative_to(ROOT)}")
     return 0
 
 

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/perf.py [--runs N]      (about three minutes here)
 
-- cold `sbs align seeds --csv` (empty embedding cache) vs the floor: a bare `python -c` that imports
-  sentence-transformers, loads the same model by path and encodes the same sentences;
+- cold `sbs align seeds --csv` (empty embedding cache) vs the floor: a bare `python -c` that loads the same
+  model (onnxruntime) and encodes the same sentences; and vs the way it ran before (sentence-transformers and torch:
+  import, load by path, encode), when installed;
 - warm `sbs align seeds --csv` vs `python -c pass`, and which heavy modules the warm run imported (none allowed);
 - the app's first paint on a real terminal (a pty) vs a one-line Textual app, for the seeds and for Law;
 - the scale case, Law (KJV vs WEB, ~4,300 verses a side): segmentation, embedding (cold once, then from the
@@ -61,8 +62,16 @@ def median(args: list[str], cache_dir: str, runs: int) -> float:
 #: The floor: only what the model costs. Sentences come from a file so the floor does no segmentation.
 FLOOR = """
 import json, sys
+from align.embed import make_embedder
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+make_embedder(sys.argv[1], use_cache=False).encode(texts)
+"""
+
+#: The same model through sentence-transformers and torch, as sidebyside ran it before.
+TORCH_PEER = """
+import json, sys
 from sentence_transformers import SentenceTransformer
-model = SentenceTransformer(sys.argv[1], device="cpu")
+model = SentenceTransformer(sys.argv[1], device="cpu", local_files_only=True)
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 model.encode(texts, batch_size=64, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
 """
@@ -186,9 +195,15 @@ def seed_sentences(path: Path) -> int:
 
 def model_path() -> str:
     sys.path.insert(0, str(ROOT))
-    from align.embed import resolve_model
+    from align.embed.registry import MINILM
 
-    return resolve_model(None)[1]
+    return str(MINILM.root())
+
+
+def has_torch_extra() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("sentence_transformers") is not None
 
 
 def mb(n: int) -> str:
@@ -225,12 +240,17 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         cache = str(work / f"cold-{k}")
         wall, cold_report = sbs_align(seeds, out, cache)
         colds.append(wall)
-        floors.append(run([PY, "-c", FLOOR, model_path(), str(sentences)], str(work / "unused"))[0])
+        floors.append(run([PY, "-c", FLOOR, "fast", str(sentences)], str(work / "unused"))[0])
         print(f"  cold sbs align {wall:.1f} s, floor {floors[-1]:.1f} s", flush=True)
     cold, floor = min(colds), min(floors)
     rows.append(("cold `sbs align seeds --csv` (empty cache)", f"{cold:.2f} s",
-                 f"floor (import sentence-transformers + load + encode {n_sent} sentences) {floor:.2f} s",
-                 f"{cold / floor:.2f}x (target ≤ 1.2x)"))
+                 f"floor (load the model + encode {n_sent} sentences) {floor:.2f} s",
+                 f"{cold / floor:.2f}x (target < 2 s)"))
+    if has_torch_extra():
+        peer = min(run([PY, "-c", TORCH_PEER, model_path(), str(sentences)], str(work / "unused"))[0]
+                   for _ in range(2))
+        rows.append(("  the same with sentence-transformers + torch", f"{peer:.2f} s",
+                     "import sentence-transformers + load + encode", f"{peer / cold:.1f}x slower than sbs"))
 
     # Warm seeds vs `python -c pass`, and what the warm run imported.
     warm_cache = str(work / "cold-1")

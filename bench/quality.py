@@ -1,13 +1,15 @@
-"""Alignment quality against the gold in ../shared/eval: our aligner next to two baselines, with timings.
+"""Alignment quality against the gold in ../shared/eval, cross-validated, through the CSV a user gets.
 
-Every method goes through the same path a user's export takes: a Comparison written by align.export.write_csv,
-then scored by the eval's own score.py (run as a subprocess; its last line is `P=.. R=.. F1=..`).
+    .venv/bin/python bench/quality.py [--model NAME ...] [--eval-dir DIR] [--skip-law] [--threshold T] [--cold]
 
-    .venv/bin/python bench/quality.py [--eval-dir DIR] [--skip-law] [--threshold T]
-
-Baselines live here, not in the library: plain cosine >= 0.6, and difflib word ratio >= 0.3 (all pairs; left
-out on Law, where 18 million SequenceMatcher calls would take most of an hour).
-The real model is used with the on-disk embedding cache, so only the first run pays for embeddings.
+The headline is leave-one-pair-out: each dev pair (and Ruth, and Law) is aligned with score weights fitted by
+bench/calibrate.py on the other folds only, written by align.export.write_csv and scored by the eval's own
+score.py (a subprocess; its last line is `P=.. R=.. F1=..`). The near-duplicate pair 000_003 is reported apart
+from the two pairs that only overlap (001_004, 002_003: the hard case, and the dev proxy for news never seen).
+In-sample figures (the weights shipped in align/weights/, fitted on every fold) are printed too, and flatter.
+Baselines, on the same sentences and through the same CSV: plain cosine >= 0.6 (the model's), and difflib
+word ratio >= 0.3 (left out on Law, where 18 million SequenceMatcher calls would take most of an hour).
+Embeddings come from the on-disk cache when present; --cold times a first run with the cache off.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -59,13 +60,6 @@ class Result:
     r: float
     f1: float
     seconds: float  # scoring + linking (+ CSV rows), after embeddings
-
-
-def seeds_corpus(eval_dir: Path) -> Corpus:
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    wanted = sorted({k for p in SEED_PAIRS for k in p.split("_")})
-    docs = [read_document(p) for p in seeds if p.name[:3] in wanted]
-    return Corpus("seeds-dev", docs, ["seeds", "CSV", str(eval_dir / "seeds-dev"), *SEED_PAIRS])
 
 
 def bible_corpus(eval_dir: Path, book: str) -> Corpus:
@@ -127,36 +121,63 @@ def baseline_comparison(corpus: Corpus, method: str) -> Comparison:
     return Comparison(docs, scores, 0.0)
 
 
-def run(eval_dir: Path, corpus: Corpus, method: str, threshold: float, tmp: str) -> Result:
-    t0 = time.perf_counter()
-    if method == "ours":
-        comparison = compare(corpus.docs, None, threshold, embeddings=corpus.embeddings)  # type: ignore[arg-type]
-    else:
-        comparison = baseline_comparison(corpus, method)
-    for pair in comparison.pairs:
-        comparison.alignment(*pair)
-    seconds = time.perf_counter() - t0
-    path = os.path.join(tmp, f"{corpus.name}-{method}.csv")
-    write_csv(comparison, path)
-    p, r, f1 = score_csv(eval_dir, corpus, path)
-    return Result(method, p, r, f1, seconds)
-
-
 def embed(corpus: Corpus, embedder) -> None:
     t0 = time.perf_counter()
     corpus.embeddings = embed_documents(corpus.docs, embedder)
     corpus.embed_seconds = time.perf_counter() - t0
 
 
-def alignment_memory(corpus: Corpus, threshold: float) -> float:
-    """Peak Python/numpy allocation (MB) while scoring and linking one corpus with our aligner."""
-    tracemalloc.start()
-    comparison = compare(corpus.docs, None, threshold, embeddings=corpus.embeddings)  # type: ignore[arg-type]
+FOLDS = ("000_003", "001_004", "002_003", "Ruth", "Law")
+HARD = ("001_004", "002_003")
+
+
+def pair_corpus(eval_dir: Path, name: str) -> Corpus:
+    """One fold as a corpus: a dev pair of seeds, or a Bible book."""
+    if "_" in name:
+        seeds = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
+        a, b = name.split("_")
+        return Corpus(name, [read_document(seeds[a]), read_document(seeds[b])],
+                      ["seeds", "CSV", str(eval_dir / "seeds-dev"), name])
+    return bible_corpus(eval_dir, name)
+
+
+def write_ours(corpus: Corpus, threshold: float, weights, path: str) -> float:
+    t0 = time.perf_counter()
+    comparison = compare(corpus.docs, None, threshold, embeddings=corpus.embeddings, weights=weights)  # type: ignore[arg-type]
     for pair in comparison.pairs:
         comparison.alignment(*pair)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
+    seconds = time.perf_counter() - t0
+    write_csv(comparison, path)
+    return seconds
+
+
+def score_seed_csvs(eval_dir: Path, csvs: list[str], pairs: tuple[str, ...], tmp: str) -> tuple[float, float, float]:
+    """Micro P/R/F1 over several pairs: their CSVs joined, scored in one call of score.py."""
+    joined = os.path.join(tmp, "joined-" + "-".join(pairs) + ".csv")
+    with open(joined, "w", encoding="utf-8", newline="") as out:
+        for k, path in enumerate(csvs):
+            with open(path, encoding="utf-8", newline="") as f:
+                lines = f.readlines()
+            out.writelines(lines if k == 0 else lines[1:])
+    c = Corpus("+".join(pairs), [], ["seeds", "CSV", str(eval_dir / "seeds-dev"), *pairs])
+    return score_csv(eval_dir, c, joined)
+
+
+def cross_validated(eval_dir: Path, model: str, folds: list[str], threshold: float, tmp: str) -> dict:
+    """{fold: (P, R, F1, csv path)} with each fold aligned by weights fitted without it (bench/calibrate.py)."""
+    import calibrate
+    from align.scoring import Weights
+
+    tasks = calibrate.load_tasks(eval_dir, "Law" in folds, model)
+    out = {}
+    for held in tasks:
+        pw, cw = calibrate.fit([t for t in tasks if t is not held])
+        corpus = pair_corpus(eval_dir, held.name)
+        corpus.embeddings = [held.el, held.er]
+        path = os.path.join(tmp, f"{model}-cv-{held.name}.csv")
+        write_ours(corpus, threshold, Weights(f"cv-{held.name}", pw, cw, calibrate.lexical(model)), path)
+        out[held.name] = (*score_csv(eval_dir, corpus, path), path)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,58 +185,75 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     ap.add_argument("--threshold", type=float, default=THRESHOLD, help=f"our link threshold (default {THRESHOLD})")
     ap.add_argument("--skip-law", action="store_true", help="leave out the 4,300-verse Law pair")
-    ap.add_argument("--model", default=None, help="embedding model (default: the bundled all-MiniLM-L6-v2)")
+    ap.add_argument("--model", action="append", default=None,
+                    help="embedding model (repeat to compare; default: accurate and fast)")
     ap.add_argument("--cold", action="store_true",
-                    help="embed without the cache, to time a first run (Law then takes a few minutes)")
+                    help="embed without the cache, to time a first run (Law then takes minutes)")
     args = ap.parse_args(argv)
     from align.embed import make_embedder
+    from align.scoring import Weights
 
+    sys.path.insert(0, str(ROOT / "bench"))
     eval_dir = args.eval_dir.resolve()
-    corpora = [seeds_corpus(eval_dir), bible_corpus(eval_dir, "Ruth")]
-    if not args.skip_law:
-        corpora.append(bible_corpus(eval_dir, "Law"))
-    embedder = make_embedder(args.model, use_cache=not args.cold)
-    rows = []
-    timing = []
+    folds = [f for f in FOLDS if not (args.skip_law and f == "Law")]
+    models = args.model or ["accurate", "fast"]
+    headline, insample, baselines, timing = {}, {}, {}, []
     with tempfile.TemporaryDirectory(prefix="sbs-quality-") as tmp:
-        for c in corpora:
-            embed(c, embedder)
-            n = sum(len(d.sentences) for d in c.docs)
-            print(f"{c.name}: {len(c.docs)} documents, {n} sentences, embeddings {c.embed_seconds:.2f}s",
-                  file=sys.stderr, flush=True)
-            results = {}
-            for method in ("ours", "cosine", "difflib"):
-                if method == "difflib" and c.name == "Law":
-                    continue
-                results[method] = run(eval_dir, c, method, args.threshold, tmp)
-                r = results[method]
-                print(f"  {method:8s} P={r.p:.3f} R={r.r:.3f} F1={r.f1:.3f} ({r.seconds:.2f}s)", file=sys.stderr,
-                      flush=True)
-            rows.append((c, results))
-            timing.append((c.name, n, c.embed_seconds, results["ours"].seconds))
-        law = next((c for c in corpora if c.name == "Law"), None)
-        law_peak = alignment_memory(law, args.threshold) if law else None
+        for model in models:
+            embedder = make_embedder(model, use_cache=not args.cold)
+            print(f"[{model}] cross-validating ...", file=sys.stderr, flush=True)
+            cv = cross_validated(eval_dir, model, folds, args.threshold, tmp)
+            hard = score_seed_csvs(eval_dir, [cv[p][3] for p in HARD], HARD, tmp)
+            headline[model] = {"hard": hard, **{f: cv[f][:3] for f in folds}}
+            ins = {}
+            for f in folds:
+                corpus = pair_corpus(eval_dir, f)
+                embed(corpus, embedder)
+                path = os.path.join(tmp, f"{model}-in-{f}.csv")
+                seconds = write_ours(corpus, args.threshold, Weights.load(embedder.weights_name), path)
+                ins[f] = (*score_csv(eval_dir, corpus, path), path)
+                n = sum(len(d.sentences) for d in corpus.docs)
+                timing.append((model, f, n, corpus.embed_seconds, seconds))
+                if model == models[0]:
+                    for method in ("cosine", "difflib"):
+                        if method == "difflib" and f == "Law":
+                            continue
+                        bpath = os.path.join(tmp, f"{method}-{f}.csv")
+                        write_csv(baseline_comparison(corpus, method), bpath)
+                        baselines.setdefault(method, {})[f] = (*score_csv(eval_dir, corpus, bpath), bpath)
+            insample[model] = {"hard": score_seed_csvs(eval_dir, [ins[p][3] for p in HARD], HARD, tmp),
+                               **{f: ins[f][:3] for f in folds}}
+        for method, res in baselines.items():
+            res["hard"] = score_seed_csvs(eval_dir, [res[p][3] for p in HARD], HARD, tmp)
 
-    def cell(res: dict, m: str) -> str:
-        if m not in res:
-            return "— | — | —"
-        r = res[m]
-        return f"{r.p:.3f} | {r.r:.3f} | **{r.f1:.3f}**" if m == "ours" else f"{r.p:.3f} | {r.r:.3f} | {r.f1:.3f}"
+    def cell(r) -> str:
+        return f"{r[0]:.3f} / {r[1]:.3f} / **{r[2]:.3f}**" if r else "—"
 
-    print(f"\nAlignment quality (all-MiniLM-L6-v2; our threshold {args.threshold}; scored by eval/score.py)\n")
-    print("| corpus | ours P | ours R | ours F1 | cosine>=0.6 P | R | F1 | difflib>=0.3 P | R | F1 |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for c, res in rows:
-        print(f"| {c.name} | {cell(res, 'ours')} | {cell(res, 'cosine')} | {cell(res, 'difflib')} |")
+    cols = ["hard", "000_003", *[f for f in folds if f not in ("000_003", *HARD)]]
+    names = {"hard": "news pairs 001_004 + 002_003", "000_003": "near-duplicate 000_003"}
+    print(f"\nLeave-one-pair-out (threshold {args.threshold}; P / R / F1 by eval/score.py through the CSV)\n")
+    print("| model | " + " | ".join(names.get(c, c) for c in cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    for model in models:
+        print(f"| {model} | " + " | ".join(cell(headline[model].get(c)) for c in cols) + " |")
+    print("\nPer pair, leave-one-pair-out: " + "; ".join(
+        f"{model} " + ", ".join(f"{p} {headline[model][p][2]:.3f}" for p in HARD) for model in models))
+    print("\nIn-sample (weights in align/weights/, fitted on every fold: optimistic)\n")
+    print("| model | " + " | ".join(names.get(c, c) for c in cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    for model in models:
+        print(f"| {model} | " + " | ".join(cell(insample[model].get(c)) for c in cols) + " |")
+    for method, res in baselines.items():
+        label = f"cosine >= {COSINE_MIN} ({models[0]})" if method == "cosine" else f"difflib ratio >= {DIFFLIB_MIN}"
+        print(f"| {label} | " + " | ".join(cell(res.get(c)) for c in cols) + " |")
     how = "cold, no cache, model load included" if args.cold else "with the on-disk cache as it stands"
-    print(f"\nTime split (embedding {how}; alignment = scoring + linking, after embeddings)\n")
-    print("| corpus | sentences | embedding s | alignment s | alignment share |")
+    print(f"\nTime (embedding {how}; alignment = scoring + linking after embeddings)\n")
+    print("| model | corpus | sentences | embedding s | alignment s |")
     print("|---|---|---|---|---|")
-    for name, n, e, a in timing:
-        print(f"| {name} | {n} | {e:.2f} | {a:.2f} | {100 * a / (e + a):.0f}% |")
+    for model, name, n, e, a in timing:
+        print(f"| {model} | {name} | {n} | {e:.2f} | {a:.2f} |")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if law_peak is not None:
-        print(f"\nLaw: peak allocation while aligning {law_peak:.0f} MB (tracemalloc); process peak RSS {rss:.0f} MB")
+    print(f"\nprocess peak RSS {rss:.0f} MB")
     return 0
 
 

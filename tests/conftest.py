@@ -51,7 +51,7 @@ def seed_comparison(seed_docs, hashing):
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The bundled all-MiniLM-L6-v2, uncached (one load per test session)."""
-    from align.embed import SentenceTransformerEmbedder
+    """The default model (all-MiniLM-L6-v2 on onnxruntime), uncached (one load per test session)."""
+    from align.embed import make_embedder
 
-    return SentenceTransformerEmbedder()
+    return make_embedder(use_cache=False)

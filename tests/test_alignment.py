@@ -237,7 +237,7 @@ def test_reading_order_separates_a_repeated_sentence(hashing):
 def test_reading_order_fades_when_the_documents_reorder(hashing):
     from align.context import order_fit
     from align.features import pair_features
-    from align.scoring import PAIR_WEIGHTS, first_pass_logit
+    from align.scoring import Weights, first_pass_logit
 
     lines = _distinct_sentences(40)
     shuffled = lines[:]
@@ -247,7 +247,7 @@ def test_reading_order_fades_when_the_documents_reorder(hashing):
         a, b = doc("a", "\n".join(lines)), doc("b", "\n".join(other))
         el, er = embed_documents([a, b], hashing)
         c = candidates(el, er)
-        p = 1 / (1 + np.exp(-first_pass_logit(pair_features(a, b, el, er, c), PAIR_WEIGHTS)))
+        p = 1 / (1 + np.exp(-first_pass_logit(pair_features(a, b, el, er, c), Weights.load("fast").pair)))
         off, on, strengths[name] = order_fit(a, b, c.pairs, p)
         assert np.all((off >= 0) & (off <= 1) & (on >= 0) & (on <= 1))
     assert strengths["same order"] > 0.9 and strengths["shuffled"] < 0.4
@@ -257,7 +257,7 @@ def test_shared_rare_words_count_where_the_documents_share_no_reading_order(hash
     """The absolute shared-word evidence lifts matching pairs of reordered documents, barely those of documents
     read in the same order (where the embeddings and the order already decide)."""
     from align.features import FEATURES, pair_features
-    from align.scoring import score_candidates
+    from align.scoring import Weights, score_candidates
 
     lines = _distinct_sentences(40)
     shuffled = lines[:]
@@ -272,7 +272,8 @@ def test_shared_rare_words_count_where_the_documents_share_no_reading_order(hash
         without[:, FEATURES.index("shared")] = 0.0
         match = np.array([lines[i] == other[j] for i, j in c.pairs.tolist()])
         assert match.sum() == 40
-        gain = score_candidates(a, b, c.pairs, x) - score_candidates(a, b, c.pairs, without)
+        w = Weights.load("fast")
+        gain = score_candidates(a, b, c.pairs, x, w) - score_candidates(a, b, c.pairs, without, w)
         lift[name] = float(gain[match].mean())
     assert lift["shuffled"] > 0.01 and lift["shuffled"] > 5 * abs(lift["same order"])
 

@@ -36,7 +36,7 @@ def test_align_csv_to_stdout_offsets_are_true(seed_paths):
     (["align", "nope.txt", "seeds"], "nope.txt: no such file"),
     (["align", "seeds/000_4ec024135f4acf6f.txt"], "at least two"),
     (["align", "tests"], "directory has no text files"),
-    (["align", "seeds", "--model", "no-such-model"], "model no-such-model: not installed"),
+    (["align", "seeds", "--model", "no-such-model"], "model no-such-model: not a model name"),
 ])
 def test_user_errors_are_one_line(args, needle):
     r = sbs(*args)

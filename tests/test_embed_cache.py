@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from align.cache import EmbeddingCache
-from align.embed import CachedEmbedder, HashingEmbedder, ModelError, resolve_model
+from align.embed import CachedEmbedder, HashingEmbedder, ModelError, make_embedder
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -70,21 +70,9 @@ def test_vectors_are_unit_length():
     assert norms[3] == 0.0  # nothing to embed stays zero, never NaN
 
 
-def test_unknown_model_is_one_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
-    with pytest.raises(ModelError, match="not installed"):
-        resolve_model("no-such-model")
+def test_unknown_model_is_one_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="not a model name"):
+        make_embedder("no-such-model")
     (tmp_path / "dir").mkdir()
     with pytest.raises(ModelError, match="no config.json"):
-        resolve_model(str(tmp_path / "dir"))
-
-
-def test_default_model_resolves_without_torch():
-    import subprocess
-    import sys
-
-    code = ("import sys; from align.embed import resolve_model; mid, path = resolve_model(None); "
-            "print(mid); assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin"})
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("all-MiniLM-L6-v2@")
+        make_embedder(str(tmp_path / "dir"))

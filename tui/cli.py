@@ -14,7 +14,9 @@ from pathlib import Path
 
 from tui import __version__
 
-SUBCOMMANDS = ("align", "serve")
+SUBCOMMANDS = ("align", "serve", "models")
+#: Environment variable naming the model when --model is not given.
+MODEL_ENV = "SBS_MODEL"
 
 
 def seed_dir() -> Path:
@@ -34,8 +36,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     from align.linking import THRESHOLD
 
     p.add_argument("--model", metavar="NAME_OR_PATH",
-                   help="sentence-transformers model directory (default: $SBS_MODEL, else the bundled "
-                        "all-MiniLM-L6-v2; 'hashing' is a model-free lexical embedder)")
+                   help="fast (the default: all-MiniLM-L6-v2), accurate, mpnet, multilingual, hashing (no model), "
+                        "or a sentence-transformers model directory; default $SBS_MODEL, else fast (sbs models)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--threshold", type=float, default=None, metavar="T",
                    help=f"link threshold on the [0, 1] score (default {THRESHOLD}; in the app + and - change it)")
@@ -47,7 +49,8 @@ def app_parser() -> argparse.ArgumentParser:
         description="Compare news articles side by side: aligned sentences, word differences, conflicting facts.",
         epilog="commands:\n  sbs [FILE...]                 open the app (no FILE: the bundled seed articles)\n"
                "  sbs align FILE... --csv OUT   write the alignment without the UI (sbs align --help)\n"
-               "  sbs serve --ssh FILE...       serve the app over SSH (sbs serve --help)",
+               "  sbs serve --ssh FILE...       serve the app over SSH (sbs serve --help)\n"
+               "  sbs models [install NAME]     the embedding models, and installing one (sbs models --help)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"sidebyside {__version__}")
@@ -87,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "align":
             return run_align(align_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "models":
+            from tui.models_cli import run_models
+
+            return run_models(argv[1:])
         if argv and argv[0] == "serve":
             from tui.serve.cli import run_serve
 
@@ -144,6 +151,11 @@ def _threshold(t: float | None) -> float:
     return t
 
 
+def model_name(args: argparse.Namespace) -> str | None:
+    """--model, else $SBS_MODEL, else None (the library's default)."""
+    return args.model or os.environ.get(MODEL_ENV) or None
+
+
 def run_align(args: argparse.Namespace) -> int:
     from align.compare import compare
     from align.embed import make_embedder
@@ -165,7 +177,7 @@ def run_align(args: argparse.Namespace) -> int:
 
     for p in outputs:  # before the model loads: a refused run should cost nothing
         refuse_an_article(p, docs)
-    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
     progress = _stderr_progress() if sys.stderr.isatty() else None
     comparison = compare(docs, embedder, threshold, progress)
     if progress:
@@ -230,7 +242,7 @@ def run_app(args: argparse.Namespace) -> int:
     from align.embed import make_embedder
 
     # Resolves the model (without importing torch): a missing model is one line before the screen opens.
-    embedder = make_embedder(args.model, use_cache=not args.no_cache)
+    embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
     from tui.app import SideBySideApp
 
     low_bandwidth = args.low_bandwidth if args.low_bandwidth is not None else over_ssh()

@@ -1,4 +1,4 @@
-"""With every sentence in the embedding cache, the app aligns without ever importing torch."""
+"""The app aligns without ever importing torch: from the embedding cache, and with the default model itself."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ SCRIPT = textwrap.dedent("""
     import asyncio, sys
     from align.cache import EmbeddingCache
     from align.document import read_document
-    from align.embed import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder
+    from align.embed import CachedEmbedder, HashingEmbedder, make_embedder
     from tui.app import SideBySideApp
 
     docs = [read_document(p) for p in sys.argv[2:]]
-    model = SentenceTransformerEmbedder()  # resolves the model's path; loads nothing yet
+    model = make_embedder(use_cache=False)  # resolves the model; loads nothing yet
     cache = EmbeddingCache(sys.argv[1])
     for d in docs:  # stand-in vectors under the real model's id: this test is about imports, not quality
         cache.put(model.model_id, d.texts, HashingEmbedder().encode(d.texts))

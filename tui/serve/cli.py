@@ -89,10 +89,10 @@ def build_config(args: argparse.Namespace):
     from align.document import expand_paths
 
     files = [str(Path(p).resolve()) for p in expand_paths(paths)]
-    if args.model and args.model != "hashing":
-        from align.embed import resolve_model
+    if args.model:
+        from align.embed import make_embedder
 
-        resolve_model(args.model)
+        make_embedder(args.model, use_cache=False)  # a missing model is one line here, not in every session
     app_args = []
     if args.model:
         app_args += ["--model", args.model]
