@@ -19,11 +19,7 @@ def second_partners(scores: PairScores, threshold: float, margin: float = SECOND
     candidate scores within `margin` of the threshold and is the best candidate of its other sentence.
 
     News retells one fact across two sentences, and the calibrated score holds a sentence's second counterpart
-    down (it is not the best of its row). Measured through the CSV at 0.5 (bench/quality.py): seeds-dev P/R/F1
-    0.660/0.449/0.534 -> 0.651/0.526/0.582, Ruth 0.982 and Law 0.976 unchanged; a plain threshold of 0.45 gives
-    0.586/0.526/0.554 instead, so it is the rule, not the lower bar, that keeps precision. It lifts each of the
-    three dev pairs (F1 0.833 -> 0.842, 0.343 -> 0.378, 0.467 -> 0.545), and choosing the margin on two pairs to
-    score the third (leave-one-pair-out over 0.05-0.25) gives the same 0.582."""
+    down (it is not the best of its row). The margin was chosen by leave-one-pair-out (docs/quality.md)."""
     p, s = scores.pairs, scores.scores
     if len(p) == 0:
         return np.zeros(0, bool)
@@ -63,11 +59,7 @@ def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_M
     """Candidates below the threshold linked because both sentences count the same thing for the same event
     ("12 civilians were injured" / "no civilians had been harmed"): the count is the fact, whether the two
     agree or conflict, even when the rest of the sentences differ (the overview's groups use the same evidence).
-
-    Measured (bench/quality.py): seeds-dev, Ruth and Law unchanged at margins 0.2-0.4 (their counted facts are
-    linked already). On the other seed pairs, whose gold is held back, it adds three links at 0.3, each a true
-    one: "70 saboteurs died" / "killing more than 70 terrorists", and 002's and 003's "12 ... injured" against
-    004's "no civilians had been harmed" (scores 0.38 and 0.23), the conflict the pair view missed."""
+    It is there for the conflicts it shows, not for the dev gold, which it leaves unchanged (docs/quality.md)."""
     p, s = scores.pairs, scores.scores
     out = np.zeros(len(p), bool)
     band = np.flatnonzero((s < threshold) & (s >= threshold - margin))
