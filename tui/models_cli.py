@@ -55,7 +55,10 @@ def run_models(argv: list[str]) -> int:
         for part in getattr(embedder, "members", [embedder]):
             inner = getattr(part, "inner", part)
             if hasattr(inner, "ensure_built"):
-                print(f"sbs: building {inner.name} (once) ...", file=sys.stderr, flush=True)
+                from align.embed.store import load_built
+
+                if load_built(inner.directory) is None:
+                    print(f"sbs: building {inner.name} (once) ...", file=sys.stderr, flush=True)
                 inner.ensure_built()
             if hasattr(inner, "load"):
                 inner.load()
