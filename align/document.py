@@ -1,11 +1,14 @@
-"""Documents: an article's text as read, and its units (sentences, headings, bullets) with exact offsets."""
+"""Documents: an article's text as read, and its units (sentences, headings, bullets) with exact offsets.
+
+Plain text and Markdown are read here; HTML, PDF, DOCX and web addresses are read by align.readers, which turns
+each into the same Document (its text is the text extracted, and the offsets count into that)."""
 
 from __future__ import annotations
 
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 #: Files larger than this are refused: sidebyside compares articles and books, not data dumps.
@@ -32,11 +35,25 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where an article came from and what its own metadata call it; an empty string where unknown."""
+
+    format: str = "text"  # text | html | pdf | docx
+    title: str = ""
+    byline: str = ""
+    date: str = ""  # as the source gives it (ISO 8601 where the reader could parse it)
+    site: str = ""  # the publication, as the page names itself
+    url: str = ""  # the page fetched: the address after redirects
+    kept: str = ""  # the fetched page as saved on disk, so the comparison can be cited
+
+
+@dataclass(frozen=True)
 class Document:
     name: str
     text: str
     sentences: tuple[Sentence, ...] = field(repr=False)
     path: str | None = None
+    origin: Origin = field(default=Origin(), compare=False)
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -46,8 +63,8 @@ class Document:
         return [s.text for s in self.sentences]
 
 
-def document_from_text(name: str, text: str, path: str | None = None) -> Document:
-    return Document(name=name, text=text, sentences=tuple(_units(text)), path=path)
+def document_from_text(name: str, text: str, path: str | None = None, origin: Origin = Origin()) -> Document:
+    return Document(name=name, text=text, sentences=tuple(_units(text)), path=path, origin=origin)
 
 
 def _units(text: str) -> list[Sentence]:
@@ -113,10 +130,24 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     and a file with no text at all (an empty download is a mistake worth saying, not an empty column).
     """
     spath = os.fspath(path)
+    data = read_bytes(spath)
+    shown = "stdin" if spath == "-" else spath
+    return text_document(data, shown, "-" if spath == "-" else spath)
+
+
+def text_document(data: bytes, shown: str, path: str) -> Document:
+    """A document from the bytes of a text file; `shown` names it in errors ("stdin" for `-`)."""
+    name = "stdin" if path == "-" else Path(path).name
+    return document_or_empty(name, decode(data, shown), shown, path)
+
+
+def read_bytes(spath: str) -> bytes:
+    """The bytes of a file (`-` is standard input), refused with one line if it is no regular file, cannot be read
+    or is over MAX_BYTES."""
     if spath == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         _check_size(len(data), "stdin")
-        return _document_or_empty("stdin", decode(data, "stdin"), "stdin", "-")
+        return data
     p = Path(spath)
     try:
         st = p.stat()
@@ -134,7 +165,7 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise DocumentError(f"{spath}: permission denied") from None
     except OSError as exc:
         raise DocumentError(f"{spath}: cannot read ({exc.strerror or exc})") from None
-    return _document_or_empty(p.name, decode(data, spath), spath, spath)
+    return data
 
 
 def _read_bounded(path: str, fifo: bool) -> bytes:
@@ -171,10 +202,14 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def _document_or_empty(name: str, text: str, shown: str, path: str) -> Document:
-    doc = document_from_text(name, text, path=path)
+def document_or_empty(name: str, text: str, shown: str, path: str | None, origin: Origin = Origin(),
+                      empty: str = "") -> Document:
+    """The document, or one line if it has no sentences (`empty` says why, for text that was extracted) or too
+    many."""
+    doc = document_from_text(name, text, path=path, origin=origin)
     if not doc.sentences:
-        raise DocumentError(f"{shown}: {'empty file' if not text else 'only white space'}, nothing to compare")
+        why = empty or ("empty file" if not text else "only white space")
+        raise DocumentError(f"{shown}: {why}, nothing to compare")
     if len(doc.sentences) > MAX_UNITS:
         raise DocumentError(f"{shown}: too many sentences ({len(doc.sentences):,}; the limit is {MAX_UNITS:,})")
     return doc
@@ -183,22 +218,23 @@ def _document_or_empty(name: str, text: str, shown: str, path: str) -> Document:
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; a directory stands for the text files directly inside it, sorted."""
+def expand_paths(paths: list[str], suffixes: set[str] | frozenset[str] = frozenset(TEXT_SUFFIXES),
+                 kinds: str = "text files (.txt, .md)") -> list[str]:
+    """Files as given; a directory stands for the files directly inside it with one of `suffixes`, sorted."""
     out: list[str] = []
     for p in paths:
         if p != "-" and os.path.isdir(p):
             try:
                 found = sorted(
                     str(c) for c in Path(p).iterdir()
-                    if c.is_file() and c.suffix.lower() in TEXT_SUFFIXES and not c.name.startswith(".")
+                    if c.is_file() and c.suffix.lower() in suffixes and not c.name.startswith(".")
                 )
             except PermissionError:
                 raise DocumentError(f"{p}: permission denied (cannot list the directory)") from None
             except OSError as exc:
                 raise DocumentError(f"{p}: cannot list the directory ({exc.strerror or exc})") from None
             if not found:
-                raise DocumentError(f"{p}: directory has no text files (.txt, .md)")
+                raise DocumentError(f"{p}: directory has no {kinds}")
             out.extend(found)
         else:
             out.append(p)
@@ -229,5 +265,5 @@ def unique_names(documents: list[Document]) -> list[Document]:
         n = seen.get(name, 0)
         seen[name] = n + 1
         name = name if n == 0 else f"{name} ({n + 1})"
-        out.append(d if name == d.name else Document(name, d.text, d.sentences, d.path))
+        out.append(d if name == d.name else replace(d, name=name))
     return out

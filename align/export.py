@@ -143,7 +143,7 @@ def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict
     docs = comparison.documents
     return {
         "threshold": comparison.threshold,
-        "documents": [{"name": d.name, "path": d.path, "sentences": len(d.sentences)} for d in docs],
+        "documents": [{"name": d.name, "path": d.path, "sentences": len(d.sentences), **_origin(d)} for d in docs],
         # The CSV's empty cells are JSON nulls: no sentence on that side, no score for an unmatched sentence.
         "rows": [{k: (None if v == "" and k in _NULLABLE else v) for k, v in r.items()}
                  for r in all_rows(comparison, only)],
@@ -157,6 +157,13 @@ def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict
             for g in comparison.groups()
         ],
     }
+
+
+def _origin(d) -> dict:
+    """What the JSON says of where an article came from: its format, and what the source's metadata call it."""
+    o = d.origin
+    return {"format": o.format, "title": o.title or None, "byline": o.byline or None, "date": o.date or None,
+            "site": o.site or None, "url": o.url or None, "kept": o.kept or None}
 
 
 def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
@@ -270,3 +277,28 @@ def csv_text(comparison: Comparison, only: tuple[str, str] | None = None, raw: b
     buf = io.StringIO()
     write_csv_to(buf, all_rows(comparison, only), COLUMNS, raw)
     return buf.getvalue()
+
+
+def text_file_name(name: str) -> str:
+    """The file `save_texts` writes an article's text to: its name with / as _, ending in .txt."""
+    base = name.replace("/", "_").replace("\\", "_").lstrip(".") or "article"
+    return base if base.lower().endswith(".txt") else f"{base}.txt"
+
+
+def save_texts(documents, directory: str) -> list[str]:
+    """Write each article's text as read or extracted (UTF-8, line ends kept) to DIRECTORY/NAME.txt, so every
+    offset of an export can be checked: `open(p, encoding="utf-8", newline="").read()[start:end]`. Returns the
+    paths written. Refuses (before writing any) to replace one of the articles."""
+    paths, seen = [], set()
+    for d in documents:
+        fname = text_file_name(d.name)
+        stem, n = fname[:-4], 2
+        while fname.lower() in seen:
+            fname, n = f"{stem} ({n}).txt", n + 1
+        seen.add(fname.lower())
+        paths.append(os.path.join(directory, fname))
+    for p in paths:
+        refuse_an_article(p, documents)
+    for d, p in zip(documents, paths):
+        atomic_write(p, lambda f, t=d.text: f.write(t))
+    return paths

@@ -35,7 +35,7 @@ def test_align_csv_to_stdout_offsets_are_true(seed_paths):
 @pytest.mark.parametrize("args, needle", [
     (["align", "nope.txt", "seeds"], "nope.txt: no such file"),
     (["align", "seeds/000_4ec024135f4acf6f.txt"], "at least two"),
-    (["align", "tests"], "directory has no text files"),
+    (["align", "tests"], "directory has no articles (.txt, .md, .html, .pdf, .docx)"),
     (["align", "seeds", "--model", "no-such-model"], "model no-such-model: not a model name"),
 ])
 def test_user_errors_are_one_line(args, needle):

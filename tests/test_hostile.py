@@ -101,7 +101,7 @@ def test_missing_file(tmp_path):
 
 def test_directory_without_text_files(tmp_path):
     (tmp_path / "photo.png").write_bytes(hostile.PNG)
-    assert_one_line_error(sbs("align", SEED, str(tmp_path)), str(tmp_path), "directory has no text files")
+    assert_one_line_error(sbs("align", SEED, str(tmp_path)), str(tmp_path), "directory has no articles")
 
 
 def test_unreadable_file(tmp_path):

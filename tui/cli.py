@@ -32,6 +32,14 @@ class CliError(Exception):
     """A user error: printed as one line, exit status 1."""
 
 
+class SourcesError(CliError):
+    """Articles that cannot be read: one line each (every source is tried, so all are named at once)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     from align.linking import THRESHOLD
 
@@ -54,7 +62,9 @@ def app_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"sidebyside {__version__}")
-    p.add_argument("files", nargs="*", metavar="FILE", help="articles (text or Markdown; a directory; - for stdin)")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="articles: text, Markdown, HTML, PDF or Word (.docx) files, web addresses (http/https), "
+                        "a directory, - for stdin")
     _common(p)
     p.add_argument("--low-bandwidth", action=argparse.BooleanOptionalAction, default=None,
                    help="no animations, no blinking cursor (slow links; default: on over SSH)")
@@ -64,25 +74,68 @@ def app_parser() -> argparse.ArgumentParser:
 def align_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sbs align", description="Align two or more articles and write the result.",
-        epilog="If any FILE cannot be used (missing, unreadable, binary, not UTF-8/UTF-16, empty), nothing is "
-               "written: one line names the file and the reason, and the exit status is 1.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="articles (at least two; a directory; - for stdin)")
+        epilog="If any FILE cannot be used (missing, unreadable, not an article, empty, a page that cannot be "
+               "fetched), nothing is written: one line names each such FILE and the reason, and the exit status "
+               "is 1. Offsets count into each article's text as read; for HTML, PDF and Word files and web pages "
+               "that is the text extracted, which --save-text writes.")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="articles (at least two): text, Markdown, HTML, PDF or Word (.docx) files, web addresses, "
+                        "a directory, - for stdin")
     p.add_argument("--csv", metavar="OUT", help="write the alignment CSV to OUT (- for standard output)")
     p.add_argument("--json", metavar="OUT", help="write the alignment and fact groups as JSON")
     p.add_argument("--groups-csv", metavar="OUT", help="write the cross-source fact groups as CSV")
+    p.add_argument("--html", metavar="OUT", help="write a report: one self-contained HTML page with the articles "
+                                                 "side by side and the facts across them")
+    p.add_argument("--save-text", metavar="DIR", help="write each article's text as read or extracted to DIR "
+                                                      "(NAME.txt), so the offsets can be checked")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"), help="only the pair of articles A and B")
     p.add_argument("--raw", action="store_true", help="do not prefix formula-like cells (= + - @) with '")
     _common(p)
     return p
 
 
-def load_documents(paths: list[str]):
-    from align.document import expand_paths, read_document, unique_names
+def read_sources(paths: list[str], announce: bool = False):
+    """Every article that can be read, and one line for each source that cannot (all are tried).
+
+    `announce`: say on stderr which web pages were fetched and where each was kept."""
+    from align.document import DocumentError, expand_paths, unique_names
+    from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, is_url, read_article
 
     if paths.count("-") > 1:
         raise CliError("- (standard input) given more than once")
-    docs = [read_document(p) for p in expand_paths(paths)]
-    return unique_names(docs)
+    _quiet_parsers()
+    docs, failures = [], []
+    for given in paths:
+        try:
+            for p in [given] if is_url(given) else expand_paths([given], ARTICLE_SUFFIXES, ARTICLE_KINDS):
+                try:
+                    doc = read_article(p)
+                except DocumentError as exc:
+                    failures.append(str(exc))
+                    continue
+                docs.append(doc)
+                if announce and doc.origin.kept:
+                    print(f"sbs: fetched {visible(p)}; kept as {visible(doc.origin.kept)}", file=sys.stderr)
+        except DocumentError as exc:
+            failures.append(str(exc))
+    return unique_names(docs), failures
+
+
+def load_documents(paths: list[str], announce: bool = False):
+    """The articles, or SourcesError naming every one that cannot be read."""
+    docs, failures = read_sources(paths, announce)
+    if failures:
+        raise SourcesError(failures)
+    return docs
+
+
+def _quiet_parsers() -> None:
+    """The PDF and HTML libraries log their repairs of damaged files as warnings; the reader gets our one line
+    (or the article), not their log. Set by the command line, which owns the process."""
+    import logging
+
+    for name in ("pypdf", "trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         from align.embed import ModelError
         from align.export import ExportError
 
+        if isinstance(exc, SourcesError):
+            for line in exc.lines:
+                print(f"sbs: {visible(line)}", file=sys.stderr)
+            return 1
         if isinstance(exc, (CliError, DocumentError, ModelError, ExportError)):
             print(f"sbs: {visible(str(exc))}", file=sys.stderr)
             return 1
@@ -162,21 +219,29 @@ def run_align(args: argparse.Namespace) -> int:
     from align.export import write_csv, write_groups_csv, write_json
 
     threshold = _threshold(args.threshold)
-    if not (args.csv or args.json or args.groups_csv):
+    if not (args.csv or args.json or args.groups_csv or args.html):
         args.csv = "-"
-    outputs = [p for p in (args.csv, args.json, args.groups_csv) if p]
+    outputs = [p for p in (args.csv, args.json, args.groups_csv, args.html) if p]
     for k, p in enumerate(outputs):
         if p == "-" and outputs.count("-") > 1:
             raise CliError("- (standard output) given for two outputs; name a file for one of them")
         if p != "-" and any(q != "-" and os.path.abspath(q) == os.path.abspath(p) for q in outputs[:k]):
             raise CliError(f"{p}: given for two outputs; each needs a file of its own")
-    docs = load_documents(args.files)
+    if args.save_text is not None and not os.path.isdir(args.save_text):
+        raise CliError(f"--save-text {args.save_text}: no such directory")
+    docs = load_documents(args.files, announce=True)
     if len(docs) < 2:
         raise CliError(f"align needs at least two articles, got {len(docs)}")
     from align.export import refuse_an_article
 
     for p in outputs:  # before the model loads: a refused run should cost nothing
         refuse_an_article(p, docs)
+    if args.save_text is not None:
+        from align.export import save_texts
+
+        saved = save_texts(docs, args.save_text)
+        print(f"sbs: wrote the {len(saved)} articles' texts to {visible(args.save_text)} "
+              f"({', '.join(visible(os.path.basename(p)) for p in saved)})", file=sys.stderr)
     embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
     progress = _stderr_progress() if sys.stderr.isatty() else None
     comparison = compare(docs, embedder, threshold, progress)
@@ -184,7 +249,7 @@ def run_align(args: argparse.Namespace) -> int:
         print("\r\033[K", end="", file=sys.stderr)
     pair = tuple(args.pair) if args.pair else None
     stdout = sys.stdout
-    if "-" in (args.csv, args.json, args.groups_csv) and stdout.isatty():
+    if "-" in (args.csv, args.json, args.groups_csv, args.html) and stdout.isatty():
         # Article text is data: on a terminal it is shown, never obeyed. A pipe or a file gets it unchanged.
         sys.stdout = TerminalSafe(stdout)
     wrote = []
@@ -196,6 +261,11 @@ def run_align(args: argparse.Namespace) -> int:
             wrote.append((args.json, "the alignment and the fact groups"))
         if args.groups_csv:
             wrote.append((args.groups_csv, f"{write_groups_csv(comparison, args.groups_csv, raw=args.raw):,} rows"))
+        if args.html:
+            from align.report import write_html
+
+            write_html(comparison, args.html, model=embedder.model_id, only=pair, version=__version__)
+            wrote.append((args.html, "the report"))
     finally:
         sys.stdout = stdout
     for path, what in wrote:  # a file written says so (standard output speaks for itself)
@@ -236,8 +306,10 @@ def run_app(args: argparse.Namespace) -> int:
     paths = args.files or seed_paths()
     if not paths:
         raise CliError(f"no FILE given and no bundled seeds in {seed_dir()}")
-    docs = load_documents(paths)
+    docs, failures = read_sources(paths)
     if len(docs) < 2:
+        if failures:
+            raise SourcesError(failures)
         raise CliError(f"sidebyside compares at least two articles, got {len(docs)}")
     from align.embed import make_embedder
 

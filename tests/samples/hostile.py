@@ -46,7 +46,8 @@ WIDE_PEER = (
 )
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-#: A PDF made only of ASCII: it decodes as UTF-8, so only its magic number says it is not an article.
+#: A PDF made only of ASCII and without pages: it decodes as UTF-8, so only its magic number says it is a PDF, and
+#: the PDF reader refuses it as damaged.
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 LATIN1 = "Le café était fermé. Personne n'a été blessé.\n".encode("latin-1")
 
@@ -58,7 +59,7 @@ def bad_files() -> dict[str, tuple[bytes, str]]:
     """name -> (content, the reason the one-line error must give)."""
     return {
         "image.png": (PNG, "binary file (PNG image)"),
-        "report.pdf": (PDF, "binary file (PDF)"),
+        "report.pdf": (PDF, "not a readable PDF (damaged or incomplete)"),
         "latin1.txt": (LATIN1, "not UTF-8 text"),
         "empty.txt": (b"", "empty file"),
         "blank.txt": ("  \n\t\r\n\u3000\n\ufeff\u200b\n".encode("utf-8"), "only white space"),

@@ -1,0 +1,182 @@
+"""Reading HTML, PDF and Word articles (align.readers): the story's text without page furniture, its title, byline
+and date, offsets into the extracted text, and one line for every file that is not a usable article."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from align.document import DocumentError, expand_paths
+from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, read_article, sniff, url_name
+from tests.samples.formats import (FURNITURE, STORY, docx_bytes, encrypted_pdf, nav_only_page, news_page, pdf_bytes,
+                                   press_release_pdf, wrap)
+
+
+def write(tmp_path, name: str, data: bytes) -> str:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return str(p)
+
+
+def assert_offsets(doc) -> None:
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text
+
+
+def assert_story(doc) -> None:
+    """Every paragraph of the story is in the text, in order, and nothing of the page around it."""
+    pos = 0
+    for p in STORY:
+        at = doc.text.find(p, pos)
+        assert at >= 0, (p, doc.text)
+        pos = at + len(p)
+    for junk in FURNITURE:
+        assert junk not in doc.text
+
+
+def test_html_article_without_page_furniture(tmp_path):
+    doc = read_article(write(tmp_path, "story.html", news_page()))
+    assert_story(doc)
+    assert "By Jane Reporter" not in doc.text  # the byline is metadata, not a sentence to align
+    assert doc.name == "story.html" and doc.origin.format == "html"
+    assert doc.origin.title == STORY[0]
+    assert doc.origin.byline == "Jane Reporter"
+    assert doc.origin.date == "2023-05-23"
+    assert doc.origin.site == "The Daily Example"
+    assert doc.sentences[0].text == STORY[0] and doc.sentences[0].kind == "heading"
+    assert_offsets(doc)
+
+
+def test_html_title_heads_the_text_when_the_body_lacks_it(tmp_path):
+    page = news_page().replace(f"<h1>{STORY[0]}</h1>".encode(), b"")
+    doc = read_article(write(tmp_path, "story.htm", page))
+    assert doc.text.startswith(STORY[0] + "\n\n")
+    assert_offsets(doc)
+
+
+def test_html_in_a_declared_legacy_encoding(tmp_path):
+    story = [STORY[0], "Le gouverneur a déclaré que douze civils ont été blessés à Belgorod, selon l’agence.",
+             *STORY[2:]]
+    doc = read_article(write(tmp_path, "fr.html", news_page(story, charset="windows-1252")))
+    assert "déclaré que douze civils ont été blessés" in doc.text
+
+
+def test_hostile_markup_in_a_page_stays_text(tmp_path):
+    story = [*STORY, "The statement read: <script>alert(1)</script> and </div> closed nothing at all here."]
+    doc = read_article(write(tmp_path, "h.html", news_page(story)))
+    assert "<script>alert(1)</script>" in doc.text and "</div>" in doc.text
+
+
+def test_pdf_lines_are_joined_into_paragraphs(tmp_path):
+    doc = read_article(write(tmp_path, "release.pdf", press_release_pdf()))
+    assert doc.text == "\n\n".join(STORY) + "\n"  # wrapped lines joined, the page number dropped
+    assert [s.text for s in doc.sentences] == STORY
+    assert doc.origin.format == "pdf"
+    assert (doc.origin.title, doc.origin.byline, doc.origin.date) == (STORY[0], "Press Office", "2023-05-23")
+    assert_offsets(doc)
+
+
+def test_pdf_hyphenation_and_a_paragraph_across_pages(tmp_path):
+    first = ["Governor Vyacheslav Gladkov said that twelve civil-", "ians were injured and that residents of nine",
+             "villages were evacuated overnight after the raid on the border district of Graivoron in the"]
+    second = ["south of the region, officials said.", "2"]
+    doc = read_article(write(tmp_path, "two.pdf", pdf_bytes([first, second])))
+    assert doc.text == ("Governor Vyacheslav Gladkov said that twelve civilians were injured and that residents of "
+                        "nine villages were evacuated overnight after the raid on the border district of Graivoron "
+                        "in the south of the region, officials said.\n")
+    assert len(doc.sentences) == 1
+
+
+def test_pdf_with_owner_password_only_opens(tmp_path):
+    doc = read_article(write(tmp_path, "copy-protected.pdf", encrypted_pdf(press_release_pdf(), user_password="")))
+    assert [s.text for s in doc.sentences] == STORY
+
+
+def test_docx_paragraphs_table_and_properties(tmp_path):
+    data = docx_bytes(table=[["Casualties", "12"], ["Villages evacuated", "9"]])
+    doc = read_article(write(tmp_path, "statement.docx", data))
+    assert doc.text == "\n\n".join([*STORY, "Casualties | 12", "Villages evacuated | 9"]) + "\n"
+    assert doc.origin.format == "docx"
+    assert (doc.origin.title, doc.origin.byline, doc.origin.date) == (STORY[0], "Press Office", "2023-05-23")
+    assert_offsets(doc)
+
+
+def test_docx_title_property_wins(tmp_path):
+    doc = read_article(write(tmp_path, "s.docx", docx_bytes(title="Statement on Belgorod")))
+    assert doc.origin.title == "Statement on Belgorod"
+
+
+def test_format_from_the_bytes_when_the_name_does_not_say(tmp_path):
+    assert sniff("", press_release_pdf()) == "pdf"
+    assert sniff("download", docx_bytes()) == "docx"
+    assert sniff("page", news_page()) == "html"
+    assert sniff("notes.txt", b"<html> is a tag I write about") == "text"  # a .txt file is text
+    doc = read_article(write(tmp_path, "release", press_release_pdf()))  # saved without a suffix
+    assert doc.origin.format == "pdf" and doc.sentences[0].text == STORY[0]
+
+
+def test_a_pdf_through_standard_input(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "tui", "align", "-", write(tmp_path, "b.html", news_page()),
+                        "--model", "hashing", "--csv", "-"], input=press_release_pdf(), capture_output=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert b"stdin vs b.html" in r.stdout
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("nav.html", nav_only_page(), "no article text found"),
+    ("scan.pdf", pdf_bytes([[], []], image_only=True), "no text layer (a scan?)"),
+    ("locked.pdf", encrypted_pdf(press_release_pdf()), "password-protected PDF"),
+    ("damaged.pdf", press_release_pdf()[:200], "not a readable PDF"),
+    ("fake.pdf", b"this is not a PDF at all", "not a readable PDF"),
+    ("broken.docx", docx_bytes()[:3000], "not a readable Word document"),
+    ("renamed.docx", b"plain words, not a zip", "not a readable Word document"),
+    ("empty.docx", docx_bytes([""]), "no text in the document"),
+    ("old.doc", b"\xd0\xcf\x11\xe0 old word", "an old Word file (.doc) is not read"),
+    ("empty.html", b"", "no article text found"),
+])
+def test_bad_articles_are_one_line(tmp_path, name, data, reason):
+    path = write(tmp_path, name, data)
+    with pytest.raises(DocumentError) as err:
+        read_article(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ") and reason in message
+    assert "\n" not in message
+
+
+def test_a_zip_that_is_not_word_is_binary(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("photo.txt", "x")
+    with pytest.raises(DocumentError, match="binary file .ZIP/Office., not text"):
+        read_article(write(tmp_path, "archive", buf.getvalue()))
+
+
+def test_a_directory_stands_for_every_article_in_it(tmp_path):
+    write(tmp_path, "a.html", news_page())
+    write(tmp_path, "b.pdf", press_release_pdf())
+    write(tmp_path, "c.docx", docx_bytes())
+    write(tmp_path, "d.txt", "A plain story.\n".encode())
+    write(tmp_path, "e.png", b"\x89PNG\r\n")
+    found = expand_paths([str(tmp_path)], ARTICLE_SUFFIXES, ARTICLE_KINDS)
+    assert [p.rsplit("/", 1)[-1] for p in found] == ["a.html", "b.pdf", "c.docx", "d.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DocumentError, match=r"directory has no articles \(.txt, .md, .html, .pdf, .docx\)"):
+        expand_paths([str(empty)], ARTICLE_SUFFIXES, ARTICLE_KINDS)
+
+
+def test_url_names():
+    assert url_name("https://www.bbc.com/news/world-europe-65678901") == "bbc.com/world-europe-65678901"
+    assert url_name("https://example.org/") == "example.org"
+    assert url_name("https://example.org/2023/05/story/index.html?x=1") == "example.org/story"
+    assert url_name("http://127.0.0.1:8080/a%20b") == "127.0.0.1/a b"
+
+
+def test_wrap_keeps_words():  # the fixture's own helper, so the PDF tests test what they mean to
+    assert " ".join(wrap(STORY[1], 30)) == STORY[1]
+    assert all(len(line) <= 30 for line in wrap(STORY[1], 30))
