@@ -133,13 +133,14 @@ def _longest_run(links: Sequence[Link]) -> list[Link]:
 
 # --- text ------------------------------------------------------------------------------------------------------
 
-_SHOWN = {**{cp: chr(0x2400 + cp) for cp in range(0x20)}, 0x09: " ", 0x0A: " ", 0x0D: " ", 0x7F: "\u2421",
-          **{cp: "\ufffd" for cp in range(0x80, 0xA0)},
+#: Control characters as the escapes a programmer would write (\x1b): fonts often lack the Control Pictures
+#: (␛) the terminal panes use. Bidirectional controls, which could reorder what a reader sees, become ⇄.
+_SHOWN = {**{cp: f"\\x{cp:02x}" for cp in (*range(0x20), *range(0x7F, 0xA0))}, 0x09: " ", 0x0A: " ", 0x0D: " ",
           **{cp: "⇄" for cp in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
 
 
 def text(value: object) -> str:
-    """Any text for the page: escaped, control characters shown as Control Pictures, bidi controls as ⇄."""
+    """Any text for the page: escaped, control characters shown as escapes (\x1b), bidi controls as ⇄."""
     return html.escape(str(value).translate(_SHOWN), quote=True)
 
 
@@ -149,15 +150,15 @@ def marked(sentence: str, changed: Sequence[tuple[int, int]], conflicts: Sequenc
     for s, e in (*changed, *conflicts):
         cuts.update((max(0, min(s, len(sentence))), max(0, min(e, len(sentence)))))
     edges = sorted(cuts)
-    out = []
+    runs: list[list] = []  # [style, start, end], neighbours of one style merged
     for a, b in zip(edges, edges[1:]):
-        piece = text(sentence[a:b])
-        if any(s <= a and b <= e for s, e in conflicts):
-            piece = f"<mark>{piece}</mark>"
-        elif any(s <= a and b <= e for s, e in changed):
-            piece = f"<u>{piece}</u>"
-        out.append(piece)
-    return "".join(out)
+        style = ("mark" if any(s <= a and b <= e for s, e in conflicts)
+                 else "u" if any(s <= a and b <= e for s, e in changed) else "")
+        if runs and runs[-1][0] == style:
+            runs[-1][2] = b
+        else:
+            runs.append([style, a, b])
+    return "".join(f"<{st}>{text(sentence[a:b])}</{st}>" if st else text(sentence[a:b]) for st, a, b in runs)
 
 
 # --- the page --------------------------------------------------------------------------------------------------
@@ -335,11 +336,12 @@ def _facts(comparison: Comparison) -> str:
             body.append(f'<tr class="{cls}"><td class="n">{g.id}</td><td class="n">{g.sources}/{n}</td>{cells}</tr>')
         return f'<table class="facts">{head}<tbody>{"".join(body)}</tbody></table>'
 
+    some = f", {len(shared) - everywhere:,} by some of them" if n > 2 else ""
     out = [f'<section id="facts"><h2>Facts across the articles</h2><p class="counts">{_n(len(groups), "fact")}: '
-           f"{everywhere:,} reported by all {n} articles, {len(shared):,} by two or more, {len(single):,} by one "
-           f"article only, {_n(conflicts, 'fact')} with a conflict. Each row is one fact; the version marked ◆ is "
-           "the one the others are compared with (their differing words underlined, conflicting words marked, the "
-           "reason below).</p>"]
+           f"{everywhere:,} reported by {'both articles' if n == 2 else f'all {n} articles'}{some}, "
+           f"{len(single):,} by one article only; {_n(conflicts, 'fact')} with a conflict. Each row is one fact; "
+           "the version marked ◆ is the one the others are compared with (their differing words underlined, "
+           "conflicting words marked, the reason below).</p>"]
     if shared:
         out.append(table(shared))
     if single:
