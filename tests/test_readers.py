@@ -12,8 +12,10 @@ import pytest
 
 from align.document import DocumentError, expand_paths
 from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, read_article, sniff, url_name
-from tests.samples.formats import (FURNITURE, STORY, docx_bytes, encrypted_pdf, nav_only_page, news_page, pdf_bytes,
-                                   press_release_pdf, wrap)
+from align.readers.pdf import paragraphs
+from tests.conftest import SEEDS
+from tests.samples.formats import (FURNITURE, STORY, docx_bytes, encrypted_pdf, nav_only_page, news_page,
+                                   paragraphs_pdf, pdf_bytes, press_release_pdf, wrap)
 
 
 def write(tmp_path, name: str, data: bytes) -> str:
@@ -89,6 +91,27 @@ def test_pdf_hyphenation_and_a_paragraph_across_pages(tmp_path):
                         "nine villages were evacuated overnight after the raid on the border district of Graivoron "
                         "in the south of the region, officials said.\n")
     assert len(doc.sentences) == 1
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_every_seed_survives_a_pdf(tmp_path, seed):
+    """Each seed's lines as paragraphs of a PDF (wrapped, some running over a page break, some ending in a full
+    line, headings among them) come back as the same paragraphs: the gaps between lines tell them apart."""
+    paras = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    doc = read_article(write(tmp_path, "seed.pdf", paragraphs_pdf(paras, lines_per_page=40)))
+    assert doc.text == "\n\n".join(paras) + "\n"
+
+
+def test_paragraphs_without_line_heights():
+    """Where pypdf cannot tell line heights, a short line (a paragraph's last, a headline) still ends one."""
+    page = ("Border raid\n"
+            "The Russian Defense Ministry said on Tuesday that it had thrown\n"
+            "out of its Belgorod region the armed men who had entered Russian\n"
+            "territory from Ukraine the day before.\n"
+            "According to Moscow, they have been defeated, dozens of them have\n"
+            "ended up dead and the rest have fled to the neighbouring country.\n"
+            "7\n")
+    assert paragraphs(page) == ["Border raid", STORY[1], STORY[2]]
 
 
 def test_pdf_with_owner_password_only_opens(tmp_path):

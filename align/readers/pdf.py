@@ -1,9 +1,10 @@
 """A PDF's text with pypdf (BSD-3-Clause, pure Python), its lines joined back into paragraphs.
 
 A PDF stores lines, not paragraphs: a sentence that wraps is two lines, which the segmenter would take for two
-units. So the lines of each page are joined into paragraphs: a line much shorter than the page's usual width
-(a paragraph's last line, a headline) or a blank line ends one, a word hyphenated at a line end is joined, and
-a line holding only a page number is dropped. The offsets count into this joined text (what `--save-text`
+units. So the lines of each page are joined into paragraphs: a wider gap above a line than between the page's
+lines usually (where pypdf tells each line's height), a blank line, or a line much shorter than the page's usual
+width (a paragraph's last line, a headline) ends one; a word hyphenated at a line end is joined, and a line
+holding only a page number is dropped. The offsets count into this joined text (what `--save-text`
 writes), never into the PDF's own bytes.
 """
 
@@ -29,7 +30,7 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
             # An empty user password is what "protected against copying" PDFs use: those open like any other.
             raise DocumentError(f"{shown}: password-protected PDF; save a copy without the password first "
                                 "(e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         meta = reader.metadata
         title, author = _meta(meta, "title"), _meta(meta, "author")
         created = getattr(meta, "creation_date", None) if meta is not None else None
@@ -39,7 +40,8 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
         raise DocumentError(f"{shown}: password-protected PDF; save a copy without the password first") from None
     except Exception as exc:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
         raise DocumentError(f"{shown}: not a readable PDF (damaged or incomplete)") from None
-    text = join_pages([paragraphs(p) for p in pages])
+    gap, width = _document_usuals(pages)
+    text = join_pages([paragraphs(p, ys, gap, width) for p, ys in pages])
     if not text.strip():
         raise DocumentError(f"{shown}: the PDF has no text layer (a scan?); run OCR on it first, e.g. "
                             "ocrmypdf in.pdf out.pdf")
@@ -58,30 +60,84 @@ def _meta(meta, key: str) -> str:
     return " ".join(str(value).split()) if value else ""
 
 
-def paragraphs(page: str) -> list[str]:
-    """One page's lines joined into paragraphs."""
-    lines = [" ".join(line.split()) for line in page.splitlines()]
-    lines = [line for line in lines if not _PAGE_NUMBER.fullmatch(line)]
-    widths = sorted(len(line) for line in lines if line)
-    if not widths:
+def _page_text(page) -> tuple[str, list[float] | None]:
+    """The page's text as pypdf lays it out, and the height of each of its non-blank lines when pypdf's text
+    pieces tell them one for one (else None: the joining then goes by line widths alone)."""
+    heights: list[float] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            if not heights or abs(heights[-1] - y) > 0.5:
+                heights.append(y)
+
+    text = page.extract_text(visitor_text=visit) or ""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return text, (heights if len(heights) == len(lines) else None)
+
+
+def paragraphs(page: str, heights: list[float] | None = None, usual_gap: float | None = None,
+               usual_width: int | None = None) -> list[str]:
+    """One page's lines joined into paragraphs. `heights` (one per non-blank line, top down) find the gaps;
+    the usual gap and line width are the document's (a last page of two lines has no usual of its own), else
+    this page's."""
+    raw = [" ".join(line.split()) for line in page.splitlines()]
+    lines: list[tuple[str, float | None]] = []  # (line, the space above it where known); "" is a blank line
+    k = 0
+    for line in raw:
+        if not line:
+            lines.append(("", None))
+            continue
+        gap = heights[k - 1] - heights[k] if heights is not None and k else None
+        k += 1
+        if not _PAGE_NUMBER.fullmatch(line):
+            lines.append((line, gap))
+    if usual_gap is None:
+        usual_gap = _usual_gap([g for _, g in lines])
+    if usual_width is None:
+        usual_width = _usual_width([line for line, _ in lines])
+    if not usual_width:
         return []
-    usual = widths[int(0.9 * (len(widths) - 1))]
     out: list[str] = []
     current = ""
-    for line in lines:
-        if not line:
+    for line, gap in lines:
+        wide = bool(usual_gap and gap is not None and gap > 1.4 * usual_gap)
+        if not line or wide:
             if current:
                 out.append(current)
             current = ""
-            continue
+            if not line:
+                continue
         current = _join(current, line) if current else line
-        short = len(line) < 0.75 * usual or (_SENTENCE_END.search(line) and len(line) < 0.9 * usual)
-        if short:
+        if len(line) < 0.75 * usual_width or (_SENTENCE_END.search(line) and len(line) < 0.9 * usual_width):
             out.append(current)
             current = ""
     if current:
         out.append(current)
     return out
+
+
+def _usual_gap(gaps: list[float | None]) -> float | None:
+    """The median space between two lines (a paragraph's lines are most of them)."""
+    known = sorted(g for g in gaps if g is not None and g > 0)
+    return known[len(known) // 2] if known else None
+
+
+def _usual_width(lines: list[str]) -> int:
+    """A full line's length: the 90th percentile, so a few long lines (a URL) do not set it."""
+    widths = sorted(len(line) for line in lines if line)
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0
+
+
+def _document_usuals(pages: list[tuple[str, list[float] | None]]) -> tuple[float | None, int]:
+    gaps: list[float | None] = []
+    lines: list[str] = []
+    for text, heights in pages:
+        page_lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines += [line for line in page_lines if not _PAGE_NUMBER.fullmatch(line)]
+        if heights is not None:
+            gaps += [a - b for a, b in zip(heights, heights[1:])]
+    return _usual_gap(gaps), _usual_width(lines)
 
 
 def _join(left: str, right: str) -> str:
@@ -91,12 +147,12 @@ def _join(left: str, right: str) -> str:
 
 
 def join_pages(pages: list[list[str]]) -> str:
-    """Paragraphs of all pages separated by blank lines; a paragraph cut by a page break is joined again when
-    the next page goes on in lower case."""
+    """Paragraphs of all pages separated by blank lines; a paragraph cut by a page break (it ends without a full
+    stop, and is no heading: it is long, or the next page goes on in lower case) is joined again."""
     out: list[str] = []
     for paras in pages:
         for k, p in enumerate(paras):
-            if k == 0 and out and not _SENTENCE_END.search(out[-1]) and p[:1].islower():
+            if k == 0 and out and not _SENTENCE_END.search(out[-1]) and (p[:1].islower() or len(out[-1]) > 80):
                 out[-1] = _join(out[-1], p)
             else:
                 out.append(p)

@@ -142,6 +142,15 @@ def wrap(paragraph: str, width: int = 78) -> list[str]:
     return lines + ([line] if line else [])
 
 
+def paragraphs_pdf(paragraphs: list[str], lines_per_page: int = 50) -> bytes:
+    """Paragraphs wrapped at 78 characters with a blank line between them, cut into pages of so many lines (a
+    paragraph may run on over a page break)."""
+    lines: list[str] = []
+    for p in paragraphs:
+        lines += wrap(p) + [""]
+    return pdf_bytes([lines[k:k + lines_per_page] for k in range(0, len(lines), lines_per_page)])
+
+
 def press_release_pdf(paragraphs: list[str] = STORY, info: dict[str, str] | None = None) -> bytes:
     """The story as a one-page PDF: the headline, then each paragraph wrapped at 78 characters, a blank line
     between paragraphs, and a page number at the foot."""
