@@ -84,7 +84,7 @@ class SideBySideApp(App[int]):
                 tooltip="raise the link threshold (fewer, surer links)"),
         Binding("minus", "threshold(-1)", "Threshold -", id="threshold-down", show=False,
                 tooltip="lower the link threshold (more links)"),
-        Binding("e", "export", "Export", id="export", tooltip="export the alignment as CSV"),
+        Binding("e", "export", "Export", id="export", tooltip="export as CSV or as an HTML report"),
         Binding("o", "overview", "Overview", id="overview", show=False,
                 tooltip="all articles: who reports which fact"),
         Binding("t", "toggle_theme", "Theme", id="toggle-theme", show=False, tooltip="light / dark theme"),
@@ -95,9 +95,10 @@ class SideBySideApp(App[int]):
     ]
 
     def __init__(self, documents: Sequence[Document], embedder: Embedder, threshold: float = THRESHOLD,
-                 low_bandwidth: bool = False) -> None:
+                 low_bandwidth: bool = False, not_opened: Sequence[str] = ()) -> None:
         super().__init__()
         self.documents = list(documents)
+        self.not_opened = list(not_opened)  # one line per article that could not be read: said on mount
         if len(self.documents) < 2:
             raise ValueError("sidebyside compares at least two articles")
         self.embedder = embedder
@@ -116,6 +117,7 @@ class SideBySideApp(App[int]):
         self.align_error: str | None = None
         self._orders: dict[tuple[int, str], list[Link]] = {}
         self.last_export: str | None = None
+        self.last_format = "csv"  # the export dialog opens on the format chosen last
         self._titles: dict[str, tuple[str, int]] = {}
         self._last_said, self._last_said_at = "", 0.0
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
@@ -137,6 +139,9 @@ class SideBySideApp(App[int]):
             self.set_keymap(self.keymap)
         for problem in self._keymap_problems:  # a bad line is skipped, said once; the rest of the keymap applies
             self.notify(safe_line(problem), title="Keymap", severity="warning", markup=False, timeout=10)
+        for line in self.not_opened:  # the other articles opened; each one that did not is named once
+            self.notify(safe_line(line, 300), title="Article not opened", severity="error", markup=False,
+                        timeout=20)
         self.pane("left").focus()
         self._update_titles()
         self.query_one(StatusBar).show_message(
@@ -363,8 +368,19 @@ class SideBySideApp(App[int]):
             if self._titles.get(side) != (title.plain, index):
                 self._titles[side] = (title.plain, index)
                 pane.border_title = title
-                n_sent = len(doc.sentences)
-                pane.border_subtitle = Text(f"{n_sent} sentence{'' if n_sent == 1 else 's'}", end="")
+                pane.border_subtitle = self._subtitle(doc, pane.size.width or 80)
+
+    @staticmethod
+    def _subtitle(doc: Document, width: int) -> Text:
+        """The pane's lower border: the article's own title and date where its source gives them (a web page, a
+        PDF, a Word file), then the number of sentences."""
+        n_sent = len(doc.sentences)
+        count = f"{n_sent} sentence{'' if n_sent == 1 else 's'}"
+        about = " · ".join(x for x in (doc.origin.title, doc.origin.date) if x)
+        if not about:
+            return Text(count, end="")
+        room = max(8, width - 8 - len(count) - 3)
+        return Text(f"{safe_line(about, room)} · {count}", end="", no_wrap=True, overflow="ellipsis")
 
     def _short_names(self, width: int) -> list[str]:
         if self._names_width != width:
@@ -701,7 +717,8 @@ class SideBySideApp(App[int]):
             return
         export_dir = os.environ.get(EXPORT_DIR_ENV)
         left, right = self.documents[self.left_index], self.documents[self.right_index]
-        suggested = again if again is not None else suggest_name(left.name, right.name, export_dir or os.getcwd())
+        suggested = again if again is not None else suggest_name(left.name, right.name, export_dir or os.getcwd(),
+                                                                 self.last_format)
         n = len(self.documents)
         # Both names on the dialog's one line, cut to where they differ.
         room = (min(80, int(self.size.width * 0.9)) - 4 - len("On screen:  vs ")) // 2
@@ -735,17 +752,25 @@ class SideBySideApp(App[int]):
     @work(thread=True, exclusive=True, group="export")
     def write_export(self, request: ExportRequest) -> None:
         from align.export import ExportError, write_csv
+        from align.report import write_html
 
         assert self.comparison is not None
         left, right = self.documents[self.left_index], self.documents[self.right_index]
+        only = (left.name, right.name) if request.only_pair else None
+        self.last_format = request.format
         try:
-            rows = write_csv(self.comparison, request.path, (left.name, right.name) if request.only_pair else None,
-                             raw=request.raw)
+            if request.format == "html":
+                write_html(self.comparison, request.path, model=self.embedder.model_id, only=only,
+                           version=_version())
+                what = "the report"
+            else:
+                rows = write_csv(self.comparison, request.path, only, raw=request.raw)
+                what = f"{rows} row{'' if rows == 1 else 's'}"
         except ExportError as exc:
             self._from_thread(self.notify, safe_line(str(exc)), title="Export failed", severity="error",
                               markup=False, timeout=10)
             return
-        self._from_thread(self.notify, f"Wrote {rows} row{'' if rows == 1 else 's'} to {safe_line(os.path.abspath(request.path))}",
+        self._from_thread(self.notify, f"Wrote {what} to {safe_line(os.path.abspath(request.path))}",
                           title="Exported",
                           markup=False, timeout=6)
         self.last_export = request.path  # for tests and the report; written on the worker thread, read after
@@ -758,6 +783,16 @@ class SideBySideApp(App[int]):
         message.pane.focus()
         links = self.links_of(message.sentence)
         self.select(message.sentence, links[0] if links else None)
+
+
+def _version() -> str:
+    """sidebyside's version, for the report's figures (read from the installed package's metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sidebyside")
+    except PackageNotFoundError:
+        return ""
 
 
 def remappable_ids() -> set[str]:

@@ -318,7 +318,7 @@ def run_app(args: argparse.Namespace) -> int:
     from tui.app import SideBySideApp
 
     low_bandwidth = args.low_bandwidth if args.low_bandwidth is not None else over_ssh()
-    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=low_bandwidth)
+    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=low_bandwidth, not_opened=failures)
     _keys_from_the_terminal()
     with _leave_cleanly_on_signals(app):
         app.run()

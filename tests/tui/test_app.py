@@ -446,7 +446,7 @@ async def test_help_lists_the_keys_and_q_quits(make_app, marlow_docs):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = static_text(app.screen.query_one("#help-keys"))
-        for description in ("next aligned passage", "next conflict", "export the alignment as CSV"):
+        for description in ("next aligned passage", "next conflict", "export as CSV or as an HTML report"):
             assert description in keys
         await pilot.press("j")  # keys of the pair view are off while a dialog is open
         link = app.link
@@ -599,8 +599,9 @@ async def test_the_export_dialog_offers_all_pairs_only_when_there_is_more_than_o
         await pilot.press("e")
         assert isinstance(app.screen, ExportDialog)
         toggles = [str(t.render()) for t in app.screen.query(ToggleLine)]
-        assert len(toggles) == 1 and "raw" in toggles[0] and not any("pairs" in t for t in toggles)
-        await pilot.press("tab", "space", "enter")  # the one option left (raw), then export
+        assert len(toggles) == 2 and "raw" in toggles[0] and "HTML report" in toggles[1]
+        assert not any("pairs" in t for t in toggles)
+        await pilot.press("tab", "space", "enter")  # raw, then export
         await app.workers.wait_for_complete()
         await pilot.pause()
         with open(tmp_path / "sbs-marlow-a-vs-marlow-b.csv", newline="", encoding="utf-8") as f:
@@ -707,3 +708,62 @@ async def test_a_score_just_under_the_threshold_never_reads_as_the_threshold(mak
         assert "score 0.49" in status_text(app)
         status.show_link(1, 5, 0.998, "same", "", "", 0.5)
         assert "score 1.00" in status_text(app)
+
+
+async def test_export_the_html_report_from_the_dialog(make_app, marlow_docs, tmp_path, monkeypatch):
+    """The dialog's HTML choice: the name follows the format, the report holds the pair on screen (or all pairs),
+    and the next export offers the report again."""
+    import lxml.html
+
+    from tui.widgets.toggle_line import ToggleLine
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("e")
+        field = app.screen.query_one("#export-path")
+        assert field.value == "sbs-marlow-a-vs-marlow-b.csv"
+        await pilot.press("tab", "tab", "tab", "space")  # all pairs, raw, then the HTML report: turned on
+        assert app.screen.query_one("#export-html", ToggleLine).value
+        assert field.value == "sbs-marlow-a-vs-marlow-b.html"
+        await pilot.press("space")  # and off again: the name goes back
+        assert field.value == "sbs-marlow-a-vs-marlow-b.csv"
+        await pilot.press("space", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path = tmp_path / "sbs-marlow-a-vs-marlow-b.html"
+        tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+        [section] = tree.xpath('//section[@class="pair"]')
+        assert "marlow-a.txt vs marlow-b.txt" in section.text_content()
+        assert "model hashing-256" in tree.xpath('//p[@class="figures"]')[0].text_content()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sbs-")]
+        await pilot.press("e")  # the report is offered again, under a name not taken
+        assert app.screen.query_one("#export-html", ToggleLine).value
+        assert app.screen.query_one("#export-path").value == "sbs-marlow-a-vs-marlow-b-2.html"
+
+
+async def test_an_article_that_did_not_open_is_named_and_the_others_open(make_app, marlow_docs):
+    failed = "/tmp/scan.pdf: the PDF has no text layer (a scan?); run OCR on it first, e.g. ocrmypdf in.pdf out.pdf"
+    app = make_app(marlow_docs[:2], not_opened=[failed, "https://example.org/x: HTTP 404 \x1b[31mNot Found"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert ("Article not opened", failed) in said
+        assert ("Article not opened", "https://example.org/x: HTTP 404 ␛[31mNot Found") in said
+        assert len(app.documents) == 2 and app.comparison is not None
+
+
+async def test_a_pane_names_the_article_by_its_title_and_date(make_app, marlow_docs):
+    from dataclasses import replace
+
+    from align.document import Origin
+
+    titled = replace(marlow_docs[0], origin=Origin(format="html", title="Marlow \x1b[2Jbridge closes", date="2023-05-23"))
+    app = make_app([titled, marlow_docs[1]])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        sub = app.query_one("#left-pane").border_subtitle
+        assert str(sub).startswith("Marlow ␛[2Jbridge closes · 2023-05-23 · ")
+        assert str(app.query_one("#right-pane").border_subtitle).endswith("sentences")

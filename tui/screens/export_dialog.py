@@ -1,4 +1,5 @@
-"""The export dialog: collects a path and options; the app writes with align.export.write_csv.
+"""The export dialog: collects a path, a format and options; the app writes with align.export.write_csv (CSV)
+or align.report.write_html (the HTML report).
 
 In a served SSH session (SBS_EXPORT_DIR set) the reader may only name a plain file inside that directory.
 """
@@ -28,6 +29,10 @@ class ExportRequest:
     path: str  # resolved, ready to write
     only_pair: bool
     raw: bool
+    format: str = "csv"  # csv | html (the report)
+
+
+EXTENSIONS = {"csv": ".csv", "html": ".html"}
 
 
 def resolve_export_path(value: str, export_dir: str | None) -> str:
@@ -48,8 +53,9 @@ def resolve_export_path(value: str, export_dir: str | None) -> str:
     return path
 
 
-def suggest_name(left: str, right: str, directory: str) -> str:
-    """A file name that does not exist yet in `directory`: sbs-<left>-vs-<right>.csv (then -2, -3...).
+def suggest_name(left: str, right: str, directory: str, fmt: str = "csv") -> str:
+    """A file name that does not exist yet in `directory`: sbs-<left>-vs-<right>.csv (.html for the report; then
+    -2, -3...).
 
     Long names are cut to the part where the two differ ("2023-05-23 Belgorod raid - BBC.txt" and "... -
     Reuters.txt" give sbs-Belgorod_raid_-_BBC-vs-Belgorod_raid_-_Reuters.csv), so exports of different pairs
@@ -57,11 +63,20 @@ def suggest_name(left: str, right: str, directory: str) -> str:
     a, b = (os.path.splitext(os.path.basename(n))[0] for n in (left, right))
     a, b = distinct_names([a, b], 40)
     stem = f"sbs-{_stem(a)}-vs-{_stem(b)}"
-    name = f"{stem}.csv"
+    ext = EXTENSIONS[fmt]
+    name = f"{stem}{ext}"
     n = 2
     while os.path.exists(os.path.join(directory, name)):
-        name = f"{stem}-{n}.csv"
+        name = f"{stem}-{n}{ext}"
         n += 1
+    return name
+
+
+def with_format(name: str, fmt: str) -> str:
+    """The name with the format's extension when it has the other format's (a name the reader typed stays)."""
+    for other, ext in EXTENSIONS.items():
+        if other != fmt and name.lower().endswith(ext):
+            return name[: -len(ext)] + EXTENSIONS[fmt]
     return name
 
 
@@ -87,7 +102,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-body") as body:
-            body.border_title = "Export the alignment as CSV"
+            body.border_title = "Export the alignment"
             body.border_subtitle = "enter exports · esc cancels"
             if self.export_dir is not None:
                 where = Text(f"File name (saved in {safe_line(self.export_dir, 60)}):")
@@ -101,7 +116,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label("", id="export-error")
             if self.n_pairs > 1:  # with two articles the pair on screen is every pair: nothing to choose
                 yield ToggleLine(f"all {self.n_pairs} pairs, not only the two on screen", id="export-all")
-            yield ToggleLine("raw: no ' before cells starting with = + - @", id="export-raw")
+            yield ToggleLine("raw CSV: no ' before cells starting with = + - @", id="export-raw")
+            yield ToggleLine("HTML report instead: one page, the articles side by side",
+                             value=self.suggested.lower().endswith(".html"), id="export-html")
             yield Label(Text("tab moves · space toggles", style="dim"))
             with Horizontal(id="export-buttons"):
                 yield Button("Export", id="export", variant="primary", compact=True)
@@ -109,6 +126,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
+
+    def on_toggle_line_changed(self, event: ToggleLine.Changed) -> None:
+        if event.toggle.id == "export-html":  # the file name follows the format
+            field = self.query_one("#export-path", Input)
+            field.value = with_format(field.value, "html" if event.value else "csv")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -133,7 +155,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         choice = self.query("#export-all")
         only = not (choice and choice.first(ToggleLine).value)
         raw = self.query_one("#export-raw", ToggleLine).value
-        self.dismiss(ExportRequest(path, only, raw))
+        fmt = "html" if self.query_one("#export-html", ToggleLine).value else "csv"
+        self.dismiss(ExportRequest(path, only, raw, fmt))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -83,12 +83,17 @@ def build_config(args: argparse.Namespace):
     paths = args.files or seed_paths()
     if "-" in paths:
         raise CliError("serve: articles cannot come from standard input; give files")
+    from align.readers import is_url
+
+    if any(is_url(p) for p in paths):  # every session would fetch the page again, and may see another version
+        raise CliError("serve: articles cannot be web addresses; save the pages first and serve the files")
     docs = load_documents(paths)  # a bad file is a one-line error now, not in every session
     if len(docs) < 2:
         raise CliError(f"serve: sidebyside compares at least two articles, got {len(docs)}")
     from align.document import expand_paths
+    from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES
 
-    files = [str(Path(p).resolve()) for p in expand_paths(paths)]
+    files = [str(Path(p).resolve()) for p in expand_paths(paths, ARTICLE_SUFFIXES, ARTICLE_KINDS)]
     if args.model:
         from align.embed import make_embedder
 
