@@ -118,7 +118,7 @@ class SideBySideApp(App[int]):
         self._orders: dict[tuple[int, str], list[Link]] = {}
         self.last_export: str | None = None
         self.last_format = "csv"  # the export dialog opens on the format chosen last
-        self._titles: dict[str, tuple[str, int]] = {}
+        self._titles: dict[str, tuple[str, int, str]] = {}
         self._last_said, self._last_said_at = "", 0.0
         self._sets: dict[int, tuple[frozenset, frozenset, frozenset, frozenset]] = {}
         self.keymap, self._keymap_problems = load_keymap(remappable_ids())
@@ -365,22 +365,30 @@ class SideBySideApp(App[int]):
             # sharing a long start would otherwise read the same in both panes).
             room = pane.size.width - 6 - len(title.plain) if pane.size.width else 60
             title.append(self._short_names(max(8, min(60, room)))[index], style="bold")
-            if self._titles.get(side) != (title.plain, index):
-                self._titles[side] = (title.plain, index)
+            subtitle = self._subtitle(doc, pane.size.width or 80)
+            if self._titles.get(side) != (title.plain, index, subtitle.plain):
+                self._titles[side] = (title.plain, index, subtitle.plain)
                 pane.border_title = title
-                pane.border_subtitle = self._subtitle(doc, pane.size.width or 80)
+                pane.border_subtitle = subtitle
 
     @staticmethod
     def _subtitle(doc: Document, width: int) -> Text:
         """The pane's lower border: the article's own title and date where its source gives them (a web page, a
-        PDF, a Word file), then the number of sentences."""
+        PDF, a Word file), then the number of sentences; when room is short the count goes first, then the
+        title is cut (the date stays)."""
         n_sent = len(doc.sentences)
         count = f"{n_sent} sentence{'' if n_sent == 1 else 's'}"
-        about = " · ".join(x for x in (doc.origin.title, doc.origin.date) if x)
-        if not about:
+        title, date = safe_line(doc.origin.title, 300), safe_line(doc.origin.date, 40)
+        if not (title or date):
             return Text(count, end="")
-        room = max(8, width - 8 - len(count) - 3)
-        return Text(f"{safe_line(about, room)} · {count}", end="", no_wrap=True, overflow="ellipsis")
+        room = max(12, width - 8)
+        tail = f" · {date}" if title and date else date
+        line = f"{title}{tail} · {count}"
+        if len(line) > room:
+            line = f"{title}{tail}"
+        if len(line) > room:
+            line = f"{safe_line(title, max(4, room - len(tail)))}{tail}"
+        return Text(line, end="", no_wrap=True, overflow="ellipsis")
 
     def _short_names(self, width: int) -> list[str]:
         if self._names_width != width:
