@@ -203,3 +203,60 @@ def test_url_names():
 def test_wrap_keeps_words():  # the fixture's own helper, so the PDF tests test what they mean to
     assert " ".join(wrap(STORY[1], 30)) == STORY[1]
     assert all(len(line) <= 30 for line in wrap(STORY[1], 30))
+
+
+def sbs(*args: str) -> subprocess.CompletedProcess:
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+def test_sbs_align_on_html_pdf_and_docx_offsets_into_the_saved_texts(tmp_path):
+    import csv
+    import json
+
+    other = [STORY[0], "Moscow said on Tuesday that the armed men who crossed from Ukraine had been driven out.",
+             *STORY[2:]]
+    files = [write(tmp_path, "a.html", news_page()), write(tmp_path, "b.pdf", press_release_pdf(other)),
+             write(tmp_path, "c.docx", docx_bytes(other[::-1]))]
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    r = sbs("align", *files, "--model", "hashing", "--csv", str(tmp_path / "out.csv"), "--json",
+            str(tmp_path / "out.json"), "--save-text", str(texts))
+    assert r.returncode == 0, r.stderr
+    assert f"sbs: wrote the 3 articles' texts (a.html.txt, b.pdf.txt, c.docx.txt) to {texts}" in r.stderr
+    saved = {p.name: p.read_text(encoding="utf-8") for p in texts.iterdir()}
+    assert saved["b.pdf.txt"] == "\n\n".join(other) + "\n"
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {r_["pair"] for r_ in rows} == {"a.html vs b.pdf", "a.html vs c.docx", "b.pdf vs c.docx"}
+    for row in rows:
+        for side in ("left", "right"):
+            if row[f"{side}_doc"]:
+                t = saved[row[f"{side}_doc"] + ".txt"]
+                assert t[int(row[f"{side}_start"]):int(row[f"{side}_end"])] == row[f"{side}_text"]
+    docs = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["documents"]
+    assert [(d["format"], d["title"], d["date"]) for d in docs] == [
+        ("html", STORY[0], "2023-05-23"), ("pdf", STORY[0], "2023-05-23"), ("docx", other[-1], "2023-05-23")]
+    assert docs[0]["byline"] == "Jane Reporter" and docs[0]["site"] == "The Daily Example"
+
+
+def test_sbs_align_names_every_bad_file_and_writes_nothing(tmp_path):
+    good = write(tmp_path, "a.html", news_page())
+    bad = [write(tmp_path, "scan.pdf", pdf_bytes([[]], image_only=True)),
+           write(tmp_path, "locked.pdf", encrypted_pdf(press_release_pdf())),
+           write(tmp_path, "broken.docx", docx_bytes()[:3000]),
+           write(tmp_path, "nav.html", nav_only_page())]
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    r = sbs("align", good, *bad, "--model", "hashing", "--csv", str(tmp_path / "out.csv"), "--html",
+            str(tmp_path / "out.html"), "--save-text", str(texts))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert [line.split(": ")[1] for line in lines] == bad  # one line each, in the order given
+    assert "no text layer" in lines[0] and "password-protected" in lines[1] and "Word document" in lines[2]
+    assert "no article text" in lines[3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["a.html", "scan.pdf", "locked.pdf", "broken.docx", "nav.html", "texts"])
+    assert not list(texts.iterdir())

@@ -108,6 +108,8 @@ def read_sources(paths: list[str], announce: bool = False):
     for given in paths:
         try:
             for p in [given] if is_url(given) else expand_paths([given], ARTICLE_SUFFIXES, ARTICLE_KINDS):
+                if is_url(p) and sys.stderr.isatty():  # a page can take seconds: say what the wait is for
+                    print(f"sbs: fetching {visible(p)} …", file=sys.stderr, flush=True)
                 try:
                     doc = read_article(p)
                 except DocumentError as exc:
@@ -236,12 +238,6 @@ def run_align(args: argparse.Namespace) -> int:
 
     for p in outputs:  # before the model loads: a refused run should cost nothing
         refuse_an_article(p, docs)
-    if args.save_text is not None:
-        from align.export import save_texts
-
-        saved = save_texts(docs, args.save_text)
-        print(f"sbs: wrote the {len(saved)} articles' texts to {visible(args.save_text)} "
-              f"({', '.join(visible(os.path.basename(p)) for p in saved)})", file=sys.stderr)
     embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
     progress = _stderr_progress() if sys.stderr.isatty() else None
     comparison = compare(docs, embedder, threshold, progress)
@@ -254,6 +250,12 @@ def run_align(args: argparse.Namespace) -> int:
         sys.stdout = TerminalSafe(stdout)
     wrote = []
     try:
+        if args.save_text is not None:
+            from align.export import save_texts
+
+            saved = save_texts(docs, args.save_text)
+            wrote.append((args.save_text, f"the {len(saved)} articles' texts "
+                                          f"({', '.join(os.path.basename(p) for p in saved)})"))
         if args.csv:
             wrote.append((args.csv, f"{write_csv(comparison, args.csv, pair, raw=args.raw):,} rows"))
         if args.json:
@@ -270,7 +272,7 @@ def run_align(args: argparse.Namespace) -> int:
         sys.stdout = stdout
     for path, what in wrote:  # a file written says so (standard output speaks for itself)
         if path != "-":
-            print(f"sbs: wrote {what} to {visible(path)}", file=sys.stderr)
+            print(f"sbs: wrote {visible(what)} to {visible(path)}", file=sys.stderr)
     return 0
 
 
