@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from align.document import TEXT_SUFFIXES, Document, DocumentError, read_bytes, text_document
+from align.document import TEXT_SUFFIXES, Document, DocumentError, Origin, read_bytes, text_document
 from align.readers.fetch import MAX_PAGE_BYTES, TIMEOUT, fetch, is_url, keep_page
 
 FORMAT_SUFFIXES = {
@@ -34,11 +35,13 @@ def read_article(source: str, pages_dir: str | os.PathLike[str] | None = None, t
                  max_bytes: int = MAX_PAGE_BYTES) -> Document:
     """The article at `source` (a path, `-` for standard input, or an http(s) address), segmented.
 
-    A fetched page is kept in `pages_dir` (default: the cache's pages/ folder) and named in `origin.kept`."""
+    A fetched page that gives an article is kept in `pages_dir` (default: the cache's pages/ folder) and named in
+    `origin.kept`."""
     if is_url(source):
-        page = keep_page(fetch(source, timeout=timeout, max_bytes=max_bytes), pages_dir)
-        return from_bytes(page.data, page.format, url_name(page.final_url), source, None,
-                          url=page.final_url, kept=page.kept)
+        page = fetch(source, timeout=timeout, max_bytes=max_bytes)
+        doc = from_bytes(page.data, page.format, url_name(page.final_url), source, None, url=page.final_url)
+        kept = keep_page(page, pages_dir).kept  # only a page that gave an article is kept
+        return replace(doc, origin=replace(doc.origin, kept=kept))
     data = read_bytes(source)
     if source == "-":
         return from_bytes(data, sniff("", data), "stdin", "stdin", "-")
@@ -62,10 +65,6 @@ def from_bytes(data: bytes, fmt: str, name: str, shown: str, path: str | None, u
         return docx_document(data, name, shown, path, url=url, kept=kept)
     doc = text_document(data, shown, path or "-")
     if url or kept:
-        from dataclasses import replace
-
-        from align.document import Origin
-
         doc = replace(doc, name=name, path=path, origin=Origin(url=url, kept=kept))
     return doc
 

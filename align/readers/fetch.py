@@ -95,8 +95,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
                                 "PDF, DOCX and plain text")
         length = resp.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise DocumentError(f"{url}: too large ({int(length) / 1e6:.0f} MB; the limit is "
-                                f"{max_bytes / 1e6:.0f} MB)")
+            raise DocumentError(f"{url}: too large ({_mb(int(length))}; the limit is {_mb(max_bytes)})")
         chunks, size = [], 0
         while True:
             # read1 returns what has arrived (a plain read would wait for the whole chunk), so the deadline is
@@ -106,7 +105,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
                 break
             size += len(chunk)
             if size > max_bytes:
-                raise DocumentError(f"{url}: too large (over {max_bytes / 1e6:.0f} MB, the limit)")
+                raise DocumentError(f"{url}: too large (over {_mb(max_bytes)}, the limit)")
             if time.monotonic() > deadline:
                 raise DocumentError(f"{url}: too slow (not complete after {3 * timeout:.0f} s)")
             chunks.append(chunk)
@@ -117,7 +116,12 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
     finally:
         resp.release_conn()
         resp.close()
+        pool.clear()  # the sockets are closed now, not when the pool is collected
     return Page(url=url, final_url=str(final), format=fmt, content_type=ctype, data=b"".join(chunks))
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
 
 
 def _pool(url: str, urllib3):
