@@ -1,7 +1,8 @@
 """A persistent embedding cache: one .npy file per (model, list of texts), in the user cache directory.
 
-platformdirs picks the right place on each OS (XDG_CACHE_HOME on Linux); SBS_CACHE_DIR overrides it.
-A file that fails to load or has the wrong shape is deleted and recomputed, never fatal.
+The folder is given by the caller (the command line resolves SBS_CACHE_DIR); `default_cache_dir` is the user
+cache folder, which platformdirs picks on each OS (XDG_CACHE_HOME on Linux). A file that fails to load or has
+the wrong shape is deleted and recomputed, never fatal.
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-CACHE_ENV = "SBS_CACHE_DIR"
-
 
 def default_cache_dir() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
+    """The user cache folder for embeddings (the command line's default when SBS_CACHE_DIR is not set)."""
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("sidebyside")) / "embeddings"
@@ -38,6 +35,7 @@ def cache_key(model_id: str, texts: Sequence[str]) -> str:
 
 class EmbeddingCache:
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        """Vectors under `directory` (None: the user cache folder)."""
         self.directory = Path(directory) if directory else default_cache_dir()
 
     def path(self, model_id: str, texts: Sequence[str]) -> Path:
@@ -101,11 +99,12 @@ def segmenter_version() -> str:
 class UnitCache:
     """A book's segmentation on disk (offsets, kinds, paragraphs), so reopening it paints at once.
 
-    Stored next to the embeddings; an entry that does not fit the text exactly is dropped and recomputed.
+    Stored in `directory`/units, next to the embeddings; an entry that does not fit the text exactly is dropped
+    and recomputed.
     """
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        self.directory = (Path(directory) if directory else default_cache_dir()) / "units"
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory) / "units"
 
     def path(self, text: str) -> Path:
         h = hashlib.sha256(segmenter_version().encode())

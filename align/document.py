@@ -63,21 +63,23 @@ class Document:
         return [s.text for s in self.sentences]
 
 
-def document_from_text(name: str, text: str, path: str | None = None, origin: Origin = Origin()) -> Document:
-    return Document(name=name, text=text, sentences=tuple(_units(text)), path=path, origin=origin)
+def document_from_text(name: str, text: str, path: str | None = None, origin: Origin = Origin(), *,
+                       cache_dir: str | os.PathLike[str] | None = None) -> Document:
+    """The document of `text`; with `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache)."""
+    return Document(name=name, text=text, sentences=tuple(_units(text, cache_dir)), path=path, origin=origin)
 
 
-def _units(text: str) -> list[Sentence]:
-    """Segment the text; a book's segmentation (seconds of syntok) is read back from the cache."""
+def _units(text: str, cache_dir: str | os.PathLike[str] | None) -> list[Sentence]:
+    """Segment the text; a book's segmentation (seconds of syntok) is read back from the cache, if there is one."""
     from align.cache import UNITS_MIN_CHARS
 
-    if len(text) < UNITS_MIN_CHARS:
+    if cache_dir is None or len(text) < UNITS_MIN_CHARS:
         from align.segment import segment
 
         return segment(text)
     from align.cache import UnitCache
 
-    cache = UnitCache()
+    cache = UnitCache(cache_dir)
     units = cache.get(text)
     if units is None:
         from align.segment import segment
@@ -123,22 +125,23 @@ def _binary_kind(head: bytes) -> str:
     return ""
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
+def read_document(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
     """Read a UTF-8 text or Markdown file (`-` is standard input) and segment it.
 
     Refused with one line: a missing, unreadable, binary or non-text file, a device, anything over MAX_BYTES,
-    and a file with no text at all (an empty download is a mistake worth saying, not an empty column).
+    and a file with no text at all (an empty download is a mistake worth saying, not an empty column). With
+    `cache_dir`, a book's segmentation is kept there, so it opens at once the next time.
     """
     spath = os.fspath(path)
     data = read_bytes(spath)
     shown = "stdin" if spath == "-" else spath
-    return text_document(data, shown, "-" if spath == "-" else spath)
+    return text_document(data, shown, "-" if spath == "-" else spath, cache_dir=cache_dir)
 
 
-def text_document(data: bytes, shown: str, path: str) -> Document:
+def text_document(data: bytes, shown: str, path: str, *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
     """A document from the bytes of a text file; `shown` names it in errors ("stdin" for `-`)."""
     name = "stdin" if path == "-" else Path(path).name
-    return document_or_empty(name, decode(data, shown), shown, path)
+    return document_or_empty(name, decode(data, shown), shown, path, cache_dir=cache_dir)
 
 
 def read_bytes(spath: str) -> bytes:
@@ -203,10 +206,10 @@ def _file_kind(mode: int) -> str:
 
 
 def document_or_empty(name: str, text: str, shown: str, path: str | None, origin: Origin = Origin(),
-                      empty: str = "") -> Document:
+                      empty: str = "", *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
     """The document, or one line if it has no sentences (`empty` says why, for text that was extracted) or too
-    many."""
-    doc = document_from_text(name, text, path=path, origin=origin)
+    many. With `cache_dir`, a book's segmentation is kept there."""
+    doc = document_from_text(name, text, path=path, origin=origin, cache_dir=cache_dir)
     if not doc.sentences:
         why = empty or ("empty file" if not text else "only white space")
         raise DocumentError(f"{shown}: {why}, nothing to compare")

@@ -2,6 +2,7 @@
 
 Plain functions that write; the app and the command line only collect options. Every write is atomic: a
 temporary file in the target directory, flushed and renamed, so an interrupted export leaves no partial file.
+`FORMATS` lists what the app's export dialog offers: a new format is one `ExportFormat` there (and its writer).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TextIO
 
 from align.alignment import Alignment
@@ -302,3 +304,48 @@ def save_texts(documents, directory: str) -> list[str]:
     for d, p in zip(documents, paths):
         atomic_write(p, lambda f, t=d.text: f.write(t))
     return paths
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the reader chose in the export dialog, and what the app adds, for the writers that read them."""
+
+    only: tuple[str, str] | None = None  # one pair of articles, by name; None: every pair
+    raw: bool = False  # cells as they are, no apostrophe before a formula-like cell
+    model: str = ""  # the embedder's model id (the report names it)
+    version: str = ""  # sidebyside's version (the report names it)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One kind of file the app exports: what the dialog calls it and the plain function that writes it."""
+
+    name: str  # unique
+    label: str  # in the dialog's title and its list of formats: "CSV"
+    extension: str  # of the file name the dialog suggests: ".csv"
+    subject: str  # what it writes: "alignment" (the pair view's `e`) or "groups" (the overview's `e`)
+    write: Callable[[Comparison, str, ExportOptions], int | None]  # returns the rows written (None: not rows)
+    options: frozenset[str] = frozenset()  # the choices it reads ("only", "raw"): the dialog offers only those
+    about: str = ""  # a few words on it, where the dialog offers it instead of the first format
+    noun: str = "the file"  # what "Wrote ... to" calls a file that is not counted in rows
+
+
+def _write_report(comparison: Comparison, path: str, options: ExportOptions) -> None:
+    from align.report import write_html  # the report imports this module
+
+    write_html(comparison, path, model=options.model, only=options.only, version=options.version)
+
+
+FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat("csv", "CSV", ".csv", "alignment",
+                 lambda comparison, path, o: write_csv(comparison, path, o.only, raw=o.raw), frozenset({"only", "raw"})),
+    ExportFormat("html", "HTML report", ".html", "alignment", _write_report, frozenset({"only"}),
+                 about="one page, the articles side by side", noun="the report"),
+    ExportFormat("groups-csv", "CSV", ".csv", "groups",
+                 lambda comparison, path, o: write_groups_csv(comparison, path, raw=o.raw), frozenset({"raw"})),
+)
+
+
+def formats_for(subject: str, formats: Iterable[ExportFormat] | None = None) -> list[ExportFormat]:
+    """The formats that write `subject`, in the order the dialog lists them."""
+    return [f for f in (FORMATS if formats is None else formats) if f.subject == subject]

@@ -95,9 +95,9 @@ from align.compare import compare, embed_documents
 from align.embed import make_embedder
 t_import = time.perf_counter() - t0
 t = time.perf_counter()
-docs = [read_document(p) for p in sys.argv[1:3]]
+docs = [read_document(p, cache_dir=sys.argv[3]) for p in sys.argv[1:3]]
 t_segment = time.perf_counter() - t
-embedder = make_embedder()
+embedder = make_embedder(cache_dir=sys.argv[3])
 t = time.perf_counter()
 embs = embed_documents(docs, embedder)
 t_embed = time.perf_counter() - t
@@ -273,9 +273,9 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     law = [str(LAW / "Law.kjv.txt"), str(LAW / "Law.web.txt")]
     if all(Path(p).exists() for p in law):
         law_cache = str(work / "law")
-        _, cold_out = run([PY, "-c", LAW_STAGES, *law], law_cache)
+        _, cold_out = run([PY, "-c", LAW_STAGES, *law, law_cache], law_cache)
         law_cold = json.loads(cold_out.strip().splitlines()[-1])
-        _, warm_out = run([PY, "-c", LAW_STAGES, *law], law_cache)
+        _, warm_out = run([PY, "-c", LAW_STAGES, *law, law_cache], law_cache)
         law_warm = json.loads(warm_out.strip().splitlines()[-1])
         units = law_cold["units"]
         chars = law_cold["chars"]

@@ -15,8 +15,6 @@ from pathlib import Path
 from tui import __version__
 
 SUBCOMMANDS = ("align", "serve", "models")
-#: Environment variable naming the model when --model is not given.
-MODEL_ENV = "SBS_MODEL"
 
 
 def seed_dir() -> Path:
@@ -94,10 +92,11 @@ def align_parser() -> argparse.ArgumentParser:
     return p
 
 
-def read_sources(paths: list[str], announce: bool = False):
+def read_sources(paths: list[str], announce: bool = False, cache_dir=None):
     """Every article that can be read, and one line for each source that cannot (all are tried).
 
-    `announce`: say on stderr which web pages were fetched and where each was kept."""
+    `announce`: say on stderr which web pages were fetched and where each was kept. `cache_dir`
+    (Settings.cache_dir): a book's segmentation and the fetched pages are kept there."""
     from align.document import DocumentError, expand_paths, unique_names
     from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, is_url, read_article
 
@@ -111,7 +110,8 @@ def read_sources(paths: list[str], announce: bool = False):
                 if is_url(p) and sys.stderr.isatty():  # a page can take seconds: say what the wait is for
                     print(f"sbs: fetching {visible(p)} …", file=sys.stderr, flush=True)
                 try:
-                    doc = read_article(p)
+                    doc = read_article(p, pages_dir=Path(cache_dir) / "pages" if cache_dir else None,
+                                       cache_dir=cache_dir)
                 except DocumentError as exc:
                     failures.append(str(exc))
                     continue
@@ -123,9 +123,9 @@ def read_sources(paths: list[str], announce: bool = False):
     return unique_names(docs), failures
 
 
-def load_documents(paths: list[str], announce: bool = False):
+def load_documents(paths: list[str], announce: bool = False, cache_dir=None):
     """The articles, or SourcesError naming every one that cannot be read."""
-    docs, failures = read_sources(paths, announce)
+    docs, failures = read_sources(paths, announce, cache_dir)
     if failures:
         raise SourcesError(failures)
     return docs
@@ -210,17 +210,28 @@ def _threshold(t: float | None) -> float:
     return t
 
 
-def model_name(args: argparse.Namespace) -> str | None:
-    """--model, else $SBS_MODEL, else None (the library's default)."""
-    return args.model or os.environ.get(MODEL_ENV) or None
+def settings_from(args: argparse.Namespace, threshold: float | None = None, environ=None):
+    """The Settings for this run: the options given, over the environment variables (tui/settings.py)."""
+    from tui.settings import Settings
+
+    return Settings.from_environment(environ, model=args.model, use_cache=not args.no_cache, threshold=threshold,
+                                     low_bandwidth=getattr(args, "low_bandwidth", None))
+
+
+def make_embedder_for(settings):
+    """The embedder the settings name. Resolves the model without importing torch or loading anything: a missing
+    model is one line before any work starts."""
+    from align.embed import make_embedder
+
+    return make_embedder(settings.model, use_cache=settings.use_cache, cache_dir=settings.cache_dir)
 
 
 def run_align(args: argparse.Namespace) -> int:
     from align.compare import compare
-    from align.embed import make_embedder
     from align.export import write_csv, write_groups_csv, write_json
 
     threshold = _threshold(args.threshold)
+    settings = settings_from(args, threshold)
     if not (args.csv or args.json or args.groups_csv or args.html):
         args.csv = "-"
     outputs = [p for p in (args.csv, args.json, args.groups_csv, args.html) if p]
@@ -231,14 +242,14 @@ def run_align(args: argparse.Namespace) -> int:
             raise CliError(f"{p}: given for two outputs; each needs a file of its own")
     if args.save_text is not None and not os.path.isdir(args.save_text):
         raise CliError(f"--save-text {args.save_text}: no such directory")
-    docs = load_documents(args.files, announce=True)
+    docs = load_documents(args.files, announce=True, cache_dir=settings.cache_dir)
     if len(docs) < 2:
         raise CliError(f"align needs at least two articles, got {len(docs)}")
     from align.export import refuse_an_article
 
     for p in outputs:  # before the model loads: a refused run should cost nothing
         refuse_an_article(p, docs)
-    embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
+    embedder = make_embedder_for(settings)
     progress = _stderr_progress() if sys.stderr.isatty() else None
     comparison = compare(docs, embedder, threshold, progress)
     if progress:
@@ -304,23 +315,19 @@ def _stderr_progress():
 
 
 def run_app(args: argparse.Namespace) -> int:
-    threshold = _threshold(args.threshold)
+    settings = settings_from(args, _threshold(args.threshold))
     paths = args.files or seed_paths()
     if not paths:
         raise CliError(f"no FILE given and no bundled seeds in {seed_dir()}")
-    docs, failures = read_sources(paths)
+    docs, failures = read_sources(paths, cache_dir=settings.cache_dir)
     if len(docs) < 2:
         if failures:
             raise SourcesError(failures)
         raise CliError(f"sidebyside compares at least two articles, got {len(docs)}")
-    from align.embed import make_embedder
-
-    # Resolves the model (without importing torch): a missing model is one line before the screen opens.
-    embedder = make_embedder(model_name(args), use_cache=not args.no_cache)
+    embedder = make_embedder_for(settings)  # a missing model is one line before the screen opens
     from tui.app import SideBySideApp
 
-    low_bandwidth = args.low_bandwidth if args.low_bandwidth is not None else over_ssh()
-    app = SideBySideApp(docs, embedder, threshold=threshold, low_bandwidth=low_bandwidth, not_opened=failures)
+    app = SideBySideApp(docs, embedder, settings, not_opened=failures)
     _keys_from_the_terminal()
     with _leave_cleanly_on_signals(app):
         app.run()
@@ -342,12 +349,6 @@ def _keys_from_the_terminal() -> None:
                        "(for a pipe or a script, use `sbs align`)") from None
     os.dup2(fd, 0)
     os.close(fd)
-
-
-def over_ssh() -> bool:
-    """Running in an SSH session (OpenSSH's sshd sets SSH_CONNECTION; `sbs serve` sets SBS_SERVED): every
-    redraw crosses the network, so nothing should animate or blink at rest."""
-    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SBS_SERVED"))
 
 
 @contextlib.contextmanager

@@ -1,6 +1,6 @@
 """User key bindings: a small text file that maps binding ids to keys, applied with Textual's keymap.
 
-    # ~/.config/sidebyside/keymap  (or the file SBS_KEYMAP names)
+    # ~/.config/sidebyside/keymap  (or the file SBS_KEYMAP names; tui/settings.py finds it)
     next-link = ctrl+n, down
     prev-link = ctrl+p, up
 
@@ -10,22 +10,10 @@ Python 3.10 without an extra dependency, and is all a keymap needs.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.binding import Binding
-
-KEYMAP_ENV = "SBS_KEYMAP"
-
-
-def keymap_path() -> Path:
-    override = os.environ.get(KEYMAP_ENV)
-    if override:
-        return Path(override)
-    import platformdirs  # the user's config folder on each OS (XDG_CONFIG_HOME on Linux)
-
-    return Path(platformdirs.user_config_dir("sidebyside")) / "keymap"
 
 
 def parse_keymap(text: str, known_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
@@ -50,9 +38,10 @@ def parse_keymap(text: str, known_ids: Iterable[str]) -> tuple[dict[str, str], l
     return keymap, problems
 
 
-def load_keymap(known_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
-    """The user's keymap, if there is one; a file that cannot be read is one problem, never an exception."""
-    path = keymap_path()
+def load_keymap(path: Path | None, known_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap in `path`, if there is one; a file that cannot be read is one problem, never an exception."""
+    if path is None:
+        return {}, []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

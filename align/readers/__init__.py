@@ -32,38 +32,39 @@ __all__ = ["ARTICLE_KINDS", "ARTICLE_SUFFIXES", "read_article", "is_url", "url_n
 
 
 def read_article(source: str, pages_dir: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT,
-                 max_bytes: int = MAX_PAGE_BYTES) -> Document:
+                 max_bytes: int = MAX_PAGE_BYTES, *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
     """The article at `source` (a path, `-` for standard input, or an http(s) address), segmented.
 
-    A fetched page that gives an article is kept in `pages_dir` (default: the cache's pages/ folder) and named in
-    `origin.kept`."""
+    A fetched page that gives an article is kept in `pages_dir` (default: the user cache's pages/ folder) and
+    named in `origin.kept`. With `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache)."""
     if is_url(source):
         page = fetch(source, timeout=timeout, max_bytes=max_bytes)
-        doc = from_bytes(page.data, page.format, url_name(page.final_url), source, None, url=page.final_url)
+        doc = from_bytes(page.data, page.format, url_name(page.final_url), source, None, url=page.final_url,
+                         cache_dir=cache_dir)
         kept = keep_page(page, pages_dir).kept  # only a page that gave an article is kept
         return replace(doc, origin=replace(doc.origin, kept=kept))
     data = read_bytes(source)
     if source == "-":
-        return from_bytes(data, sniff("", data), "stdin", "stdin", "-")
-    return from_bytes(data, sniff(source, data), Path(source).name, source, source)
+        return from_bytes(data, sniff("", data), "stdin", "stdin", "-", cache_dir=cache_dir)
+    return from_bytes(data, sniff(source, data), Path(source).name, source, source, cache_dir=cache_dir)
 
 
 def from_bytes(data: bytes, fmt: str, name: str, shown: str, path: str | None, url: str = "",
-               kept: str = "") -> Document:
+               kept: str = "", *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
     """A document from bytes in a known format (html, pdf, docx or text)."""
     if fmt == "html":
         from align.readers.html_page import html_document
 
-        return html_document(data, name, shown, path, url=url, kept=kept)
+        return html_document(data, name, shown, path, url=url, kept=kept, cache_dir=cache_dir)
     if fmt == "pdf":
         from align.readers.pdf import pdf_document
 
-        return pdf_document(data, name, shown, path, url=url, kept=kept)
+        return pdf_document(data, name, shown, path, url=url, kept=kept, cache_dir=cache_dir)
     if fmt == "docx":
         from align.readers.docx_file import docx_document
 
-        return docx_document(data, name, shown, path, url=url, kept=kept)
-    doc = text_document(data, shown, path or "-")
+        return docx_document(data, name, shown, path, url=url, kept=kept, cache_dir=cache_dir)
+    doc = text_document(data, shown, path or "-", cache_dir=cache_dir)
     if url or kept:
         doc = replace(doc, name=name, path=path, origin=Origin(url=url, kept=kept))
     return doc

@@ -12,7 +12,8 @@ import io
 from align.document import Document, DocumentError, Origin, document_or_empty
 
 
-def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "") -> Document:
+def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "", *,
+                  cache_dir=None) -> Document:
     """The text of a .docx file. Refused with one line: not a Word file, damaged, or without text."""
     import docx
     from docx.table import Table
@@ -39,7 +40,7 @@ def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str
         raise DocumentError(f"{shown}: not a readable Word document (.docx): damaged, or not a Word file") from None
     origin = Origin(format="docx", title=title, byline=byline, date=date, url=url, kept=kept)
     return document_or_empty(name, "\n\n".join(parts) + ("\n" if parts else ""), shown, path, origin,
-                             empty="no text in the document")
+                             empty="no text in the document", cache_dir=cache_dir)
 
 
 def _rows(table) -> list[str]:

@@ -53,10 +53,8 @@ def is_url(source: str) -> bool:
 
 
 def default_pages_dir() -> Path:
-    """Where fetched pages are kept: `pages/` in the cache directory ($SBS_CACHE_DIR, else the user cache)."""
-    env = os.environ.get("SBS_CACHE_DIR")
-    if env:
-        return Path(env).expanduser() / "pages"
+    """Where fetched pages are kept unless the caller says (the command line: `pages/` in its cache folder,
+    $SBS_CACHE_DIR or the user cache): `pages/` in the user cache folder."""
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("sidebyside")) / "pages"

@@ -16,7 +16,8 @@ from align.document import Document, DocumentError, Origin, document_or_empty
 MIN_WORDS = 12
 
 
-def html_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "") -> Document:
+def html_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "", *,
+                  cache_dir=None) -> Document:
     """The article in an HTML page's bytes (any encoding the page declares or trafilatura detects)."""
     import trafilatura
 
@@ -35,7 +36,7 @@ def html_document(data: bytes, name: str, shown: str, path: str | None, url: str
         paragraphs.insert(0, title)
     origin = Origin(format="html", title=title, byline=_clean(found.author), date=_clean(found.date),
                     site=_clean(found.sitename), url=url, kept=kept)
-    return document_or_empty(name, "\n\n".join(paragraphs) + "\n", shown, path, origin)
+    return document_or_empty(name, "\n\n".join(paragraphs) + "\n", shown, path, origin, cache_dir=cache_dir)
 
 
 def _clean(value) -> str:

@@ -19,7 +19,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.IGNORECASE)
 
 
-def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "") -> Document:
+def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "", *,
+                 cache_dir=None) -> Document:
     """The text of a PDF. Refused with one line: a damaged file, a password, no text layer (a scan)."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -49,7 +50,7 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
         title = ""  # the file name the PDF was made from, not the article's title
     date = created.date().isoformat() if created is not None else ""
     origin = Origin(format="pdf", title=title, byline=author, date=date, url=url, kept=kept)
-    return document_or_empty(name, text, shown, path, origin)
+    return document_or_empty(name, text, shown, path, origin, cache_dir=cache_dir)
 
 
 def _meta(meta, key: str) -> str:

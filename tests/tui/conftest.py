@@ -38,12 +38,23 @@ def marlow_docs():
 
 @pytest.fixture
 def make_app(hashing):
+    """The app on `docs` with the HashingEmbedder (or `embedder=`), naming the articles that did not open
+    (`not_opened=`); other keywords are Settings (tui/settings.py): `make_app(docs, read_only=True)` is an
+    anonymous served session."""
     from tui.app import SideBySideApp
+    from tui.settings import Settings
 
     def make(docs, **kwargs):
-        return SideBySideApp(docs, kwargs.pop("embedder", hashing), **kwargs)
+        embedder = kwargs.pop("embedder", hashing)
+        not_opened = kwargs.pop("not_opened", ())
+        return SideBySideApp(docs, embedder, Settings(**kwargs), not_opened=not_opened)
 
     return make
+
+
+def cursor(app):
+    """Where the reader is in the pair view (tui/navigation.py)."""
+    return app.pair_view.cursor
 
 
 async def aligned(pilot) -> None:

@@ -9,7 +9,7 @@ import os
 import pytest
 from rich.console import Console
 
-from tests.tui.conftest import aligned
+from tests.tui.conftest import aligned, cursor
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import HelpScreen
@@ -30,8 +30,8 @@ def static_text(widget, width: int = 120) -> str:
 
 def assert_level(app) -> None:
     """The current sentence and its counterpart are both on screen, on the same row."""
-    ln = app.link
-    left, right = app.pane("left"), app.pane("right")
+    ln = cursor(app).link
+    left, right = app.pair_view.pane("left"), app.pair_view.pane("right")
     assert left.is_visible(ln.left) and right.is_visible(ln.right)
     assert left.screen_row(ln.left) == right.screen_row(ln.right)
 
@@ -40,14 +40,14 @@ async def test_articles_paint_before_the_alignment_and_highlights_follow(make_ap
     app = make_app(marlow_docs)
     async with app.run_test(size=(100, 30)) as pilot:
         # The text is there at once; the alignment arrives from the worker.
-        assert "Flood waters cut off the town" in app.pane("left").visible_text()
+        assert "Flood waters cut off the town" in app.pair_view.pane("left").visible_text()
         await aligned(pilot)
-        assert app.alignment is not None
-        order = app._order()
-        assert app.link == order[0]
+        assert cursor(app).alignment is not None
+        order = cursor(app).order()
+        assert cursor(app).link == order[0]
         assert f"link 1 of {len(order)}" in status_text(app)
-        assert app.pane("left").marks.current == {app.link.left}
-        assert app.pane("right").marks.current == {app.link.right}
+        assert app.pair_view.pane("left").marks.current == {cursor(app).link.left}
+        assert app.pair_view.pane("right").marks.current == {cursor(app).link.right}
         assert_level(app)
 
 
@@ -56,25 +56,25 @@ async def test_j_and_k_walk_the_links_and_keep_the_counterpart_level(make_app, s
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket")  # the pair with most links here
-        if app.link is None:  # the sentence kept from the previous pair may have no counterpart in this one
+        if cursor(app).link is None:  # the sentence kept from the previous pair may have no counterpart in this one
             await pilot.press("j")
-        order = app._order()
+        order = cursor(app).order()
         assert len(order) >= 4
-        start = order.index(app.link)
+        start = order.index(cursor(app).link)
         await pilot.press("j", "j", "down")
-        assert app.link == order[start + 3]
+        assert cursor(app).link == order[start + 3]
         assert f"link {start + 4} of {len(order)}" in status_text(app)
         assert_level(app)
-        sentence = app.documents[app.right_index].sentences[app.link.right].text
-        assert sentence.split()[0] in app.pane("right").visible_text()
+        sentence = app.documents[cursor(app).right].sentences[cursor(app).link.right].text
+        assert sentence.split()[0] in app.pair_view.pane("right").visible_text()
         await pilot.press("k", "up")
-        assert app.link == order[start + 1]
+        assert cursor(app).link == order[start + 1]
         assert_level(app)
         # A resized terminal re-wraps both articles and keeps the passage level.
         await pilot.resize_terminal(130, 40)
         await pilot.pause()
         await pilot.pause()
-        assert app.pane("left").layout.width > 50
+        assert app.pair_view.pane("left").layout.width > 50
         assert_level(app)
 
 
@@ -83,12 +83,12 @@ async def test_tab_switches_the_active_pane(make_app, marlow_docs):
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("j")
-        link = app.link
+        link = cursor(app).link
         await pilot.press("tab")
-        assert app.side == "right" and app.focused is app.pane("right")
-        assert app.sentence == link.right and app.link == link
+        assert cursor(app).side == "right" and app.focused is app.pair_view.pane("right")
+        assert cursor(app).sentence == link.right and cursor(app).link == link
         await pilot.press("j")
-        assert app.link.right > link.right
+        assert cursor(app).link.right > link.right
         assert_level(app)
 
 
@@ -97,22 +97,22 @@ async def test_tab_from_a_sentence_only_here_lands_on_a_passage_with_its_counter
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
         tried = 0
-        for _ in range(len(app.alignment.left_only)):
+        for _ in range(len(cursor(app).alignment.left_only)):
             await pilot.press("u")
-            assert app.link is None
-            came_from = app.sentence
+            assert cursor(app).link is None
+            came_from = cursor(app).sentence
             await pilot.press("tab")
-            right = app.pane("right")
+            right = app.pair_view.pane("right")
             # The new current sentence starts on screen, and what it is linked to is level with it.
-            assert app.side == "right" and right.screen_row(app.sentence) >= 0
-            assert app.sentence in right.visible_sentences()
-            if app.link is not None:
+            assert cursor(app).side == "right" and right.screen_row(cursor(app).sentence) >= 0
+            assert cursor(app).sentence in right.visible_sentences()
+            if cursor(app).link is not None:
                 assert_level(app)
                 tried += 1
             await pilot.press("tab")
             # Back on the left, tab picked the sentence level with the reader's row; the next u walks on from
             # the sentence we came from, so every sentence only here is tried once.
-            app.select(came_from)
+            app.pair_view.select(came_from)
             await pilot.pause()
         assert tried
 
@@ -122,23 +122,23 @@ async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_do
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("c")
-        assert app.link.kind == "conflict"
-        assert "conflict" in status_text(app) and app.link.reason in status_text(app)
-        left = app.pane("left")
+        assert cursor(app).link.kind == "conflict"
+        assert "conflict" in status_text(app) and cursor(app).link.reason in status_text(app)
+        left = app.pair_view.pane("left")
         assert left.marks.conflicts, "the conflicting words are marked"
         # The conflict glyph is drawn in the gutter, readable without colour.
-        row = left.screen_row(app.link.left)
+        row = left.screen_row(cursor(app).link.left)
         assert left.render_line(row).text[:2] in ("▶!", "┃!")
-        conflict = app.link
+        conflict = cursor(app).link
         # n and N step through the links that are not "same", in reading order (staying put at either end).
-        diffs = [ln for ln in app._order() if ln.kind != "same"]
+        diffs = [ln for ln in cursor(app).order() if ln.kind != "same"]
         at = diffs.index(conflict)
         await pilot.press("n")
-        assert app.link == diffs[min(at + 1, len(diffs) - 1)]
+        assert cursor(app).link == diffs[min(at + 1, len(diffs) - 1)]
         await pilot.press("N")
-        assert app.link == (conflict if at + 1 < len(diffs) else diffs[max(at - 1, 0)])
+        assert cursor(app).link == (conflict if at + 1 < len(diffs) else diffs[max(at - 1, 0)])
         await pilot.press("u")
-        assert app.sentence in app.alignment.left_only and app.link is None
+        assert cursor(app).sentence in cursor(app).alignment.left_only and cursor(app).link is None
         assert "only in this article" in status_text(app)
 
 
@@ -156,21 +156,21 @@ async def test_threshold_keys_relink_without_re_embedding(make_app, marlow_docs,
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         encoded = len(calls)
-        before = app.alignment
+        before = cursor(app).alignment
         await pilot.press("plus", "plus")
         await aligned(pilot)  # re-linking runs in a worker
-        assert app.alignment.threshold == pytest.approx(before.threshold + 0.10)
-        assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
+        assert cursor(app).alignment.threshold == pytest.approx(before.threshold + 0.10)
+        assert f"threshold {cursor(app).alignment.threshold:.2f}" in status_text(app)
         await pilot.press(*["plus"] * 20)  # stops at 0.95
         await aligned(pilot)
-        strict = app.alignment
+        strict = cursor(app).alignment
         assert strict.threshold == pytest.approx(0.95) and len(strict.links) <= len(before.links)
         await pilot.press(*["minus"] * 20)  # stops at 0.05
         await aligned(pilot)
-        loose = app.alignment
+        loose = cursor(app).alignment
         assert loose.threshold == pytest.approx(0.05) and len(loose.links) >= len(before.links)
         assert len(loose.links) > len(strict.links)
-        assert f"threshold {app.alignment.threshold:.2f}" in status_text(app)
+        assert f"threshold {cursor(app).alignment.threshold:.2f}" in status_text(app)
         assert len(calls) == encoded  # re-linking only
 
 
@@ -179,16 +179,16 @@ async def test_brackets_change_the_articles_and_the_picker_picks_a_pair(make_app
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("right_square_bracket")
-        assert (app.left_index, app.right_index) == (0, 2)
-        assert app.pane("right").document is marlow_docs[2]
-        assert "marlow-c.txt" in str(app.pane("right").border_title)
-        assert app.alignment.right is marlow_docs[2]
+        assert (cursor(app).left, cursor(app).right) == (0, 2)
+        assert app.pair_view.pane("right").document is marlow_docs[2]
+        assert "marlow-c.txt" in str(app.pair_view.pane("right").border_title)
+        assert cursor(app).alignment.right is marlow_docs[2]
         await pilot.press("left_square_bracket")
-        assert (app.left_index, app.right_index) == (1, 2)
+        assert (cursor(app).left, cursor(app).right) == (1, 2)
         await pilot.press("p")
         assert isinstance(app.screen, PairPicker)
         await pilot.press("home", "enter")
-        assert (app.left_index, app.right_index) == (0, 1)
+        assert (cursor(app).left, cursor(app).right) == (0, 1)
         assert not isinstance(app.screen, PairPicker)
 
 
@@ -253,11 +253,11 @@ async def test_brackets_with_only_two_articles_say_so_and_keep_the_place(make_ap
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
         await pilot.press("j", "j")
-        link = app.link
+        link = cursor(app).link
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert any("Only two articles" in n.message for n in app._notifications)
-        assert app.link == link and (app.left_index, app.right_index) == (0, 1)
+        assert cursor(app).link == link and (cursor(app).left, cursor(app).right) == (0, 1)
 
 
 async def test_an_article_of_one_sentence_with_no_links_says_what_to_do(make_app, marlow_docs):
@@ -266,7 +266,7 @@ async def test_an_article_of_one_sentence_with_no_links_says_what_to_do(make_app
     app = make_app([document_from_text("brief.txt", "Officials declined to comment."), marlow_docs[0]])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
-        assert not app.alignment.links
+        assert not cursor(app).alignment.links
         top = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert " 1 sentence ─" in top and "1 sentences" not in top
         status = status_text(app)
@@ -277,11 +277,11 @@ async def test_mouse_click_selects_a_sentence_and_levels_its_counterpart(make_ap
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
-        right = app.pane("right")
-        target = app.alignment.links[-1].right
+        right = app.pair_view.pane("right")
+        target = cursor(app).alignment.links[-1].right
         row = right.screen_row(target)
         await pilot.click(right, offset=(6, row + 1))  # +1: the border
-        assert app.side == "right" and app.sentence == target
+        assert cursor(app).side == "right" and cursor(app).sentence == target
         assert_level(app)
 
 
@@ -290,8 +290,8 @@ async def test_search_jumps_to_the_sentence(make_app, marlow_docs):
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("slash", *"ARMY", "enter")
-        assert "army" in app.active_document.sentences[app.sentence].text
-        assert app.pane("left").marks.search == "ARMY"
+        assert "army" in cursor(app).active_document.sentences[cursor(app).sentence].text
+        assert app.pair_view.pane("left").marks.search == "ARMY"
 
 
 async def test_search_says_which_match_and_how_to_reach_the_next(make_app, marlow_docs):
@@ -299,12 +299,12 @@ async def test_search_says_which_match_and_how_to_reach_the_next(make_app, marlo
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         # Sentences 0, 1 and 2 of marlow-a.txt mention a flood; the app opens on sentence 1 (the first link).
-        assert app.sentence == 1
+        assert cursor(app).sentence == 1
         await pilot.press("slash", *"flood", "enter")
-        assert app.sentence == 2
+        assert cursor(app).sentence == 2
         assert "match 3 of 3 sentences · / enter: next" in [n.message for n in app._notifications]
         await pilot.press("slash", "enter")  # the prompt keeps the text: enter goes on to the next match
-        assert app.sentence == 0
+        assert cursor(app).sentence == 0
         said = [n.message for n in app._notifications]
         assert "wrapped to the top · match 1 of 3 sentences · / enter: next" in said
 
@@ -312,7 +312,6 @@ async def test_search_says_which_match_and_how_to_reach_the_next(make_app, marlo
 async def test_export_writes_a_csv_that_reads_back_and_asks_before_overwriting(make_app, marlow_docs, tmp_path,
                                                                                 monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs)
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
@@ -355,11 +354,10 @@ async def test_export_writes_a_csv_that_reads_back_and_asks_before_overwriting(m
         assert len(pairs) == 3  # N(N-1)/2
 
 
-async def test_export_in_a_served_session_only_takes_plain_names(make_app, marlow_docs, tmp_path, monkeypatch):
+async def test_export_in_a_served_session_only_takes_plain_names(make_app, marlow_docs, tmp_path):
     served = tmp_path / "exports"
     served.mkdir()
-    monkeypatch.setenv("SBS_EXPORT_DIR", str(served))
-    app = make_app(marlow_docs[:2])
+    app = make_app(marlow_docs[:2], export_dir=served)
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("e")
@@ -373,14 +371,12 @@ async def test_export_in_a_served_session_only_takes_plain_names(make_app, marlo
         assert (served / "mine.csv").exists() and not (tmp_path / "escape.csv").exists()
 
 
-async def test_an_anonymous_served_session_writes_no_files(make_app, marlow_docs, tmp_path, monkeypatch):
+async def test_an_anonymous_served_session_writes_no_files(make_app, marlow_docs, tmp_path):
     from tui.screens.overview import OverviewScreen
 
     served = tmp_path / "exports"
     served.mkdir()
-    monkeypatch.setenv("SBS_EXPORT_DIR", str(served))
-    monkeypatch.setenv("SBS_READ_ONLY", "1")
-    app = make_app(marlow_docs)
+    app = make_app(marlow_docs, export_dir=served, read_only=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         await pilot.press("e")
@@ -395,8 +391,7 @@ async def test_an_anonymous_served_session_writes_no_files(make_app, marlow_docs
         assert list(served.iterdir()) == [] and list(tmp_path.iterdir()) == [served]
 
 
-async def test_export_to_a_missing_folder_is_refused_in_the_dialog(make_app, marlow_docs, tmp_path, monkeypatch):
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+async def test_export_to_a_missing_folder_is_refused_in_the_dialog(make_app, marlow_docs, tmp_path):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
@@ -412,8 +407,7 @@ async def test_export_to_a_missing_folder_is_refused_in_the_dialog(make_app, mar
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
-async def test_export_failure_is_a_notification(make_app, marlow_docs, monkeypatch):
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+async def test_export_failure_is_a_notification(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
@@ -428,7 +422,6 @@ async def test_export_failure_is_a_notification(make_app, marlow_docs, monkeypat
 
 async def test_export_notification_names_the_whole_path(make_app, marlow_docs, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
@@ -449,9 +442,9 @@ async def test_help_lists_the_keys_and_q_quits(make_app, marlow_docs):
         for description in ("next aligned passage", "next conflict", "export as CSV or as an HTML report"):
             assert description in keys
         await pilot.press("j")  # keys of the pair view are off while a dialog is open
-        link = app.link
+        link = cursor(app).link
         await pilot.press("escape")
-        assert app.link == link and not isinstance(app.screen, HelpScreen)
+        assert cursor(app).link == link and not isinstance(app.screen, HelpScreen)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -467,7 +460,7 @@ async def test_hostile_text_is_shown_not_obeyed(make_app):
     app = make_app([hostile, plain])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
-        pane = app.pane("left")
+        pane = app.pair_view.pane("left")
         lines = [pane.render_line(y) for y in range(pane.view_height)]
         shown = "\n".join(strip.text for strip in lines)
         assert "[link=http://x]here[/]" in shown and "␛[2J" in shown and "⇄001$" in shown
@@ -522,7 +515,7 @@ async def test_repeated_notices_are_not_stacked(make_app, marlow_docs):
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
-        for _ in range(len(app._order()) + 3):
+        for _ in range(len(cursor(app).order()) + 3):
             await pilot.press("u")
         notes = [n.message for n in app._notifications]
         assert len(notes) == len(set(notes))
@@ -533,13 +526,13 @@ async def test_scrolling_one_pane_brings_the_other_along(make_app, seed_docs):
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket")
-        left, right = app.pane("left"), app.pane("right")
-        link = app.link
+        left, right = app.pair_view.pane("left"), app.pair_view.pane("right")
+        link = cursor(app).link
         await pilot.press("pagedown")
         await pilot.pause()
-        assert app.link == link  # scrolling does not move the cursor
+        assert cursor(app).link == link  # scrolling does not move the cursor
         # Some linked sentence on the left screen has its counterpart level on the right.
-        level = [ln for ln in app.alignment.links
+        level = [ln for ln in cursor(app).alignment.links
                  if left.is_visible(ln.left) and right.screen_row(ln.right) == left.screen_row(ln.left)]
         assert level
 
@@ -592,7 +585,6 @@ async def test_the_export_dialog_offers_all_pairs_only_when_there_is_more_than_o
     from tui.widgets.toggle_line import ToggleLine
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
@@ -619,24 +611,24 @@ async def test_after_scrolling_away_j_and_k_step_from_what_is_on_screen(make_app
     app = make_app(seed_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
-        first = app.link
-        pane = app.pane(app.side)
+        first = cursor(app).link
+        pane = app.pair_view.pane(cursor(app).side)
         await pilot.press("G")  # the end of the active article; the current passage is out of sight
         await pilot.pause()
-        assert not pane.is_visible(app.sentence)
+        assert not pane.is_visible(cursor(app).sentence)
         top = pane.visible_sentences()[0]
         await pilot.press("j")
         await pilot.pause()
         # Not the link after the old one, at the top of the article: the first link on screen.
-        assert app.link is not None and app.link != first
-        assert app.sentence >= top and pane.is_visible(app.sentence)
+        assert cursor(app).link is not None and cursor(app).link != first
+        assert cursor(app).sentence >= top and pane.is_visible(cursor(app).sentence)
         # From the top again, k goes up from what is on screen, and at the first link it says so.
         await pilot.press("g")
         await pilot.pause()
         bottom = pane.visible_sentences()[-1]
         await pilot.press("k")
         await pilot.pause()
-        assert app.sentence <= bottom
+        assert cursor(app).sentence <= bottom
         for _ in range(60):
             await pilot.press("k")
         await pilot.pause()
@@ -647,14 +639,14 @@ async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_do
     app = make_app(seed_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
-        below = [ln for ln in app._order() if ln.score < app.alignment.threshold]
-        above = [ln for ln in app._order() if ln.score >= app.alignment.threshold]
+        below = [ln for ln in cursor(app).order() if ln.score < cursor(app).alignment.threshold]
+        above = [ln for ln in cursor(app).order() if ln.score >= cursor(app).alignment.threshold]
         assert below and above
-        app.select(app._here(below[0]), below[0])
+        app.pair_view.select(cursor(app).here(below[0]), below[0])
         await pilot.pause()
         status = status_text(app)
         assert "kept: " in status and ("second partner" in status or "shared count" in status), status
-        app.select(app._here(above[0]), above[0])
+        app.pair_view.select(cursor(app).here(above[0]), above[0])
         await pilot.pause()
         assert "kept:" not in status_text(app)
 
@@ -663,7 +655,6 @@ async def test_export_refuses_to_replace_an_open_article(make_app, tmp_path, mon
     from align.document import read_document
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     (tmp_path / "a.txt").write_text("The fire killed three people on Friday. Police closed the road.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Three people died in the fire on Friday. The road was closed.\n", encoding="utf-8")
     before = (tmp_path / "a.txt").read_bytes()
@@ -718,7 +709,6 @@ async def test_export_the_html_report_from_the_dialog(make_app, marlow_docs, tmp
     from tui.widgets.toggle_line import ToggleLine
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs)
     async with app.run_test(size=(80, 24)) as pilot:
         await aligned(pilot)
@@ -771,3 +761,34 @@ async def test_a_pane_names_the_article_by_its_title_and_date(make_app, marlow_d
         await pilot.pause()
         sub = str(app.query_one("#left-pane").border_subtitle)
         assert sub.startswith("Marlow") and sub.endswith("… · 2023-05-23") and len(sub) <= 30 - 8
+
+
+async def test_c_and_u_stop_at_the_end_like_j_and_n(make_app, marlow_docs):
+    """At the end of the conflicts, or of the sentences only here, the cursor stays and a note says so, as j and n
+    do: no walking key wraps round to the top."""
+    from align.document import document_from_text
+
+    b = marlow_docs[1]
+    two_conflicts = document_from_text(b.name, b.text.replace("200 soldiers", "300 soldiers"))
+    app = make_app([marlow_docs[0], two_conflicts])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        conflicts = [ln for ln in cursor(app).order() if ln.kind == "conflict"]
+        assert len(conflicts) > 1 and cursor(app).alignment.left_only
+        for key in ("c", "u"):
+            for _ in range(len(cursor(app).order()) + 2):
+                await pilot.press(key)
+            at_end = (cursor(app).sentence, cursor(app).link)
+            await pilot.press(key)
+            assert (cursor(app).sentence, cursor(app).link) == at_end
+            if key == "c":
+                assert cursor(app).link == conflicts[-1]
+            else:
+                assert cursor(app).sentence == max(cursor(app).alignment.left_only)
+            said = [n.message for n in app._notifications]
+            assert said[-1] == "That was the last one this way.", said
+            await pilot.pause(3.1)  # the note is gone: the same words may be said again
+        for _ in range(len(cursor(app).order())):  # k walks back to the first conflict
+            await pilot.press("k")
+        await pilot.press("c")
+        assert cursor(app).link == conflicts[0]

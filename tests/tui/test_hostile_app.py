@@ -14,7 +14,7 @@ import pytest
 
 from align.document import document_from_text, read_document
 from tests.samples import hostile
-from tests.tui.conftest import aligned
+from tests.tui.conftest import aligned, cursor
 
 #: Invisible characters that must not reach the screen raw either (they hide or reorder text).
 INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
@@ -45,7 +45,7 @@ def sample_files(tmp_path):
 
 async def walk_all_links(pilot, app) -> None:
     """Visit every link, so every linked sentence is drawn as the current passage at least once."""
-    for _ in range(len(app._order()) + 1):
+    for _ in range(len(cursor(app).order()) + 1):
         await pilot.press("j")
     await pilot.pause()
 
@@ -56,9 +56,9 @@ async def test_escapes_markup_bidi_and_controls_are_shown_not_obeyed(make_app, s
     async with app.run_test(size=(160, 50)) as pilot:
         shown = assert_screen_is_harmless(app)  # before the alignment: the first paint
         await aligned(pilot)
-        assert app.alignment is not None and app.alignment.links
+        assert cursor(app).alignment is not None and cursor(app).alignment.links
         frames = [assert_screen_is_harmless(app)]
-        for _ in range(len(app._order())):
+        for _ in range(len(cursor(app).order())):
             await pilot.press("j")
             await pilot.pause()
             frames.append(assert_screen_is_harmless(app))
@@ -93,7 +93,7 @@ async def test_odd_encodings_and_line_endings_show_cleanly(make_app, sample_file
     async with app.run_test(size=(120, 30)) as pilot:
         await aligned(pilot)
         first = assert_screen_is_harmless(app)
-        assert docs[0].sentences[app.link.left].text.split()[0] in first
+        assert docs[0].sentences[cursor(app).link.left].text.split()[0] in first
         await walk_all_links(pilot, app)
         shown = assert_screen_is_harmless(app)  # no CR, no BOM reach the screen
         assert "\r" not in first + shown
@@ -104,19 +104,19 @@ async def test_wide_and_combining_characters_keep_the_panes_aligned(make_app, sa
     app = make_app(docs)
     async with app.run_test(size=(90, 24)) as pilot:
         await aligned(pilot)
-        assert app.alignment.links
+        assert cursor(app).alignment.links
         strips = app.screen._compositor.render_strips()
         assert all(s.cell_length == 90 for s in strips)
         # The right pane starts at the same column on every row: find its first cell on each row.
-        right = app.pane("right").region
-        left = app.pane("left").region
+        right = app.pair_view.pane("right").region
+        left = app.pair_view.pane("left").region
         for y in range(right.y, right.y + right.height):
             cells = strips[y].crop(0, right.x)
             assert cells.cell_length == right.x  # nothing in the left pane spilled over
             assert strips[y].crop(left.x, left.right).cell_length == left.width
-        for _ in range(len(app._order())):
-            ln = app.link
-            assert app.pane("left").screen_row(ln.left) == app.pane("right").screen_row(ln.right)
+        for _ in range(len(cursor(app).order())):
+            ln = cursor(app).link
+            assert app.pair_view.pane("left").screen_row(ln.left) == app.pair_view.pane("right").screen_row(ln.right)
             await pilot.press("j")
             await pilot.pause()
         shown = assert_screen_is_harmless(app)
@@ -129,12 +129,12 @@ async def test_five_megabyte_line_opens_scrolls_and_aligns(make_app, tmp_path, s
     started = time.monotonic()
     async with app.run_test(size=(120, 40)) as pilot:
         painted = time.monotonic() - started
-        assert "saboteurs crossed the border" in app.pane("left").visible_text()
+        assert "saboteurs crossed the border" in app.pair_view.pane("left").visible_text()
         await pilot.press("end")
         await pilot.pause()
-        assert app.pane("left").visible_sentences()[-1] == len(big.sentences) - 1
+        assert app.pair_view.pane("left").visible_sentences()[-1] == len(big.sentences) - 1
         await aligned(pilot)
-        assert app.alignment is not None
+        assert cursor(app).alignment is not None
         assert_screen_is_harmless(app)
     print(f"5 MB line: first paint {painted:.2f} s, {len(big.sentences)} units")
     assert painted < 30  # generous: CI machines are slow; what matters is that it does not hang
@@ -149,14 +149,12 @@ async def test_thirty_articles_open_and_cycle(make_app, seed_docs):
         for _ in range(5):
             await pilot.press("right_square_bracket")
             await pilot.pause()
-        assert app.right_index not in (0, 1) or app.left_index != 0
-        assert app.alignment is not None
+        assert cursor(app).right not in (0, 1) or cursor(app).left != 0
+        assert cursor(app).alignment is not None
         assert_screen_is_harmless(app)
 
 
-async def test_export_into_a_read_only_directory_is_one_harmless_notification(make_app, seed_docs, tmp_path,
-                                                                              monkeypatch):
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
+async def test_export_into_a_read_only_directory_is_one_harmless_notification(make_app, seed_docs, tmp_path):
     target = tmp_path / "no\x1b[2Jwhere\u202e" / "out.csv"  # a missing folder whose name carries escapes
     app = make_app(seed_docs[:2])
     async with app.run_test(size=(120, 30)) as pilot:
@@ -180,7 +178,6 @@ async def test_unwritable_export_leaves_no_partial_file(make_app, seed_docs, tmp
 
     from align import export
 
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     out = tmp_path / "out.csv"
     out.write_text("old\n", encoding="utf-8")
     real_fsync = os.fsync

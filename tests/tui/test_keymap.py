@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import aligned
+from tests.tui.conftest import aligned, cursor
 from tests.tui.test_app import static_text
 from tui.keymap import parse_keymap
 from tui.screens.help import HelpScreen
@@ -23,35 +23,33 @@ quit =
                         "line 6: expected 'binding-id = key, key'"]
 
 
-async def test_a_keymap_file_rebinds_keys_and_help_shows_them(make_app, marlow_docs, tmp_path, monkeypatch):
+async def test_a_keymap_file_rebinds_keys_and_help_shows_them(make_app, marlow_docs, tmp_path):
     keymap = tmp_path / "keymap"
     keymap.write_text("next-link = ctrl+n\nexport = ctrl+e\nbogus = z\n", encoding="utf-8")
-    monkeypatch.setenv("SBS_KEYMAP", str(keymap))
-    app = make_app(marlow_docs[:2])
+    app = make_app(marlow_docs[:2], keymap_path=keymap)
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         # The bad line is said once, by line number; the good ones apply.
         assert [n.message for n in app._notifications if "keymap" in n.message] == \
             [f"{keymap} line 3: no key has the id 'bogus' (? lists them)"]
-        first = app.link
+        first = cursor(app).link
         await pilot.press("j")  # rebound away: j no longer walks
-        assert app.link == first
+        assert cursor(app).link == first
         await pilot.press("ctrl+n")
-        assert app.link is not None and app.link != first
+        assert cursor(app).link is not None and cursor(app).link != first
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = static_text(app.screen.query_one("#help-keys"))
         assert "^n" in keys and "next-link" in keys
 
 
-async def test_an_unreadable_keymap_is_one_notice_and_the_default_keys(make_app, marlow_docs, tmp_path, monkeypatch):
+async def test_an_unreadable_keymap_is_one_notice_and_the_default_keys(make_app, marlow_docs, tmp_path):
     keymap = tmp_path / "keymap"
     keymap.write_bytes(b"\xff\xfe\x00bad")
-    monkeypatch.setenv("SBS_KEYMAP", str(keymap))
-    app = make_app(marlow_docs[:2])
+    app = make_app(marlow_docs[:2], keymap_path=keymap)
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         assert sum(str(keymap) in n.message for n in app._notifications) == 1
-        first = app.link
+        first = cursor(app).link
         await pilot.press("j")
-        assert app.link != first
+        assert cursor(app).link != first

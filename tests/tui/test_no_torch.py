@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent("""
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.alignment is not None and app.align_error is None
+            assert app.pair_view.cursor.alignment is not None and app.align_error is None
             await pilot.press("j", "q")
 
     asyncio.run(main())

@@ -12,9 +12,10 @@ from textual.widgets import DataTable, OptionList, Static
 
 from align.document import document_from_text
 from align.export import GROUP_COLUMNS
-from tests.tui.conftest import aligned
+from tests.tui.conftest import aligned, cursor
 from tui.screens.fact import FactScreen
-from tui.screens.overview import CELLS, GroupsExportDialog, OverviewScreen, relation, sort_groups
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.overview import CELLS, OverviewScreen, relation, sort_groups
 
 SMALL = (80, 24)
 
@@ -128,9 +129,9 @@ async def test_fact_versions_and_the_jump_into_the_pair_view(make_app, marlow_do
         await pilot.press("g")
         await pilot.pause()
         assert len(app.screen_stack) == 1
-        assert (app.left_index, app.right_index) == (group.pivot, conflicted[0])
-        assert app.side == "right" and app.sentence == group.members[conflicted[0]][0]
-        assert app.link is not None and app.link.kind == "conflict"
+        assert (cursor(app).left, cursor(app).right) == (group.pivot, conflicted[0])
+        assert cursor(app).side == "right" and cursor(app).sentence == group.members[conflicted[0]][0]
+        assert cursor(app).link is not None and cursor(app).link.kind == "conflict"
 
 
 async def test_back_keys(make_app, marlow_docs):
@@ -144,23 +145,22 @@ async def test_back_keys(make_app, marlow_docs):
         await pilot.press("escape")
         assert len(app.screen_stack) == 1
         # j/k in the pair view still work after the overview closed.
-        before = app.link
+        before = cursor(app).link
         await pilot.press("j")
-        assert app.link != before or app.link is None
+        assert cursor(app).link != before or cursor(app).link is None
 
 
-async def test_export_groups_csv(make_app, marlow_docs, tmp_path, monkeypatch):
-    monkeypatch.setenv("SBS_EXPORT_DIR", str(tmp_path))
-    app = make_app(marlow_docs)
+async def test_export_groups_csv(make_app, marlow_docs, tmp_path):
+    app = make_app(marlow_docs, export_dir=tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await overview(pilot)
+        await overview(pilot)
         await pilot.press("e")
         await pilot.pause()
-        assert isinstance(app.screen, GroupsExportDialog)
+        assert isinstance(app.screen, ExportDialog)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.last_export == str(tmp_path / "sbs-groups.csv")
+        assert app.last_export == str(tmp_path / "sbs-groups.csv")
     with open(tmp_path / "sbs-groups.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == GROUP_COLUMNS
@@ -170,19 +170,18 @@ async def test_export_groups_csv(make_app, marlow_docs, tmp_path, monkeypatch):
     assert not list(tmp_path.glob(".sbs-*"))  # the atomic write left no temporary file
 
 
-async def test_export_refuses_a_folder_name_in_a_served_session(make_app, marlow_docs, tmp_path, monkeypatch):
-    monkeypatch.setenv("SBS_EXPORT_DIR", str(tmp_path))
-    app = make_app(marlow_docs)
+async def test_export_refuses_a_folder_name_in_a_served_session(make_app, marlow_docs, tmp_path):
+    app = make_app(marlow_docs, export_dir=tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         await overview(pilot)
         await pilot.press("e")
         await pilot.pause()
-        field = app.screen.query_one("#groups-export-path")
+        field = app.screen.query_one("#export-path")
         field.value = "../escape.csv"
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, GroupsExportDialog)
-        assert "plain file name" in str(app.screen.query_one("#groups-export-error").render())
+        assert isinstance(app.screen, ExportDialog)
+        assert "plain file name" in str(app.screen.query_one("#export-error").render())
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
     assert not any(tmp_path.iterdir())
@@ -329,7 +328,7 @@ async def test_a_pasted_escape_in_the_groups_export_name_is_shown_as_a_mark(make
         await overview(pilot)
         await pilot.press("e")
         await pilot.pause()
-        field = app.screen.query_one("#groups-export-path")
+        field = app.screen.query_one("#export-path")
         field.value = "facts\x1b[2J\u202e.csv"
         await pilot.pause()
         drawn = field.render_line(1).text + field.render_line(0).text

@@ -49,6 +49,5 @@ def test_export_dialog(snap_compare, make_app, marlow_docs, monkeypatch):
     folder = Path("/tmp/sbs-snapshot-exports")
     folder.mkdir(exist_ok=True)
     monkeypatch.chdir(folder)
-    monkeypatch.delenv("SBS_EXPORT_DIR", raising=False)
     app = make_app(marlow_docs, low_bandwidth=True)  # no blinking cursor: a stable picture
     assert snap_compare(app, run_before=aligned, press=["e"], terminal_size=SMALL)

@@ -2,7 +2,8 @@
 
 The label's article (the group's pivot) comes first; each other version shows the words that differ from it
 underlined and the words of a conflict reversed, with the reason. Silent articles are listed as such. Enter (or
-g) on a version opens the pair view at that sentence: the pivot on the left, that article on the right.
+g) on a version opens the pair view at that sentence, the pivot on the left, that article on the right (the app
+takes the `ShowInPairView` message there).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +18,8 @@ from align.alignment import FactGroup
 from align.compare import Comparison
 from align.conflicts import find_conflicts
 from align.differences import word_diff
+from tui.messages import ShowInPairView
+from tui.screens.base import HELP_KEY, AppScreen
 from tui.screens.help import HelpData
 from tui.screens.overview import CELLS, relation
 from tui.text_safety import safe_line, sanitize
@@ -58,7 +60,7 @@ def conflict_reasons(group: FactGroup, comparison: Comparison, doc: int) -> list
     return [c.reason for t in texts for c in find_conflicts(group.label, t)]
 
 
-class FactScreen(Screen[None]):
+class FactScreen(AppScreen):
     DEFAULT_CSS = """
     FactScreen { layout: vertical; }
     FactScreen #fact-title { height: auto; max-height: 3; padding: 0 1; }
@@ -72,6 +74,7 @@ class FactScreen(Screen[None]):
         Binding("j", "cursor(1)", "Down", id="fact-next", show=False, tooltip="next version"),
         Binding("k", "cursor(-1)", "Up", id="fact-prev", show=False, tooltip="previous version"),
         Binding("escape,q", "close", "Back", id="fact-close", tooltip="back to the overview"),
+        HELP_KEY,
     ]
 
     help = HelpData("In a fact's versions", (
@@ -160,11 +163,11 @@ class FactScreen(Screen[None]):
         doc = self.order[olist.highlighted]
         if doc not in self.group.members:
             return
-        open_in_pair_view(self.app, self.group, doc)
+        self.post_message(ShowInPairView(*pair_view_place(self.group, doc)))
 
 
-def open_in_pair_view(app, group: FactGroup, doc: int) -> None:
-    """Close the overview screens and show `doc`'s sentence of the fact in the pair view, next to the pivot's
+def pair_view_place(group: FactGroup, doc: int) -> tuple[int, int, str, int]:
+    """(left, right, side, sentence) that shows `doc`'s sentence of the fact in the pair view, next to the pivot's
     (or, for the pivot itself, next to another article that carries the fact)."""
     pivot = group.pivot
     partner = next((d for d in sorted(group.members) if d != doc), None)
@@ -174,14 +177,4 @@ def open_in_pair_view(app, group: FactGroup, doc: int) -> None:
         left, right, side = pivot, partner, "left"
     else:
         left, right, side = pivot, doc, "right"
-    sentence = group.members[doc][0]
-    while len(app.screen_stack) > 1:
-        app.pop_screen()
-    if not hasattr(app, "show_pair"):
-        app.notify("The pair view is not available here.", timeout=3)
-        return
-    app.show_pair(left, right)
-    if app.side != side:
-        app.side = side
-        app.pane(side).focus()
-    app.select(sentence)
+    return left, right, side, group.members[doc][0]

@@ -1,7 +1,8 @@
-"""The help screen: every key the app answers to, and what the marks in the panes mean.
+"""The help screen: the keys of the screen you are on, and what its marks mean.
 
-Keys come from the bindings themselves (ids and descriptions), so the help cannot drift from the code; widgets
-that have more to say implement `Helpable`.
+Each screen (pair view, overview, a fact's versions) implements `Helpable` (through tui/screens/base.py): its keys
+come from its own bindings (ids and tooltips), so the help cannot drift from the code, and `help` is its legend
+of marks.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ class HelpData:
 
 @runtime_checkable
 class Helpable(Protocol):
-    """A widget with a legend for the help screen."""
+    """A screen the help screen explains: the keys it answers to and the marks it draws."""
 
     help: HelpData
+
+    def help_keys(self) -> list[Binding]:
+        """The keys to list, in order (tui/screens/base.py: screen_keys)."""
+        ...
 
 
 def bindings_table(bindings: list[Binding], key_display, keymap: dict[str, str] | None = None) -> Table:

@@ -4,7 +4,7 @@ Built on the aligner's cross-source groups (align.groups via Comparison.groups()
 article reports the fact as the label's article does (=), reports part of it (≈), contradicts it (!), or is
 silent (·); the label's own article is ◆ and a fact only one article has is +. Glyphs carry the meaning, colour
 only repeats it, so the grid reads with NO_COLOR. A DataTable draws only the visible rows, so ten articles with
-hundreds of facts stay responsive; the groups are computed in a worker thread.
+hundreds of facts stay responsive; the groups are computed in the app's worker thread (GroupsReady).
 """
 
 from __future__ import annotations
@@ -12,22 +12,18 @@ from __future__ import annotations
 import os
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from align.alignment import FactGroup
 from align.compare import Comparison
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpData
+from tui.messages import GroupsReady
 from tui.names import distinct_names
-from tui.screens.export_dialog import EXPORT_DIR_ENV, resolve_export_path
-from tui.text_safety import folder_line, safe_line
-from tui.widgets.safe_input import SafeInput
-from tui.widgets.toggle_line import ToggleLine
+from tui.screens.base import HELP_KEY, AppScreen
+from tui.screens.export_dialog import Export, ExportJob
+from tui.screens.help import HelpData
+from tui.text_safety import safe_line
 
 #: Cell glyph and style for each relation to the label's article.
 CELLS = {
@@ -156,7 +152,7 @@ def _grid(entries: list[Text], width: int) -> Text:
     return line
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(AppScreen):
     """Who reports what, and where the sources disagree."""
 
     DEFAULT_CSS = """
@@ -183,6 +179,7 @@ class OverviewScreen(Screen[None]):
         Binding("g,home", "first", "First", id="top", show=False, priority=True, tooltip="first fact"),
         Binding("G,end", "last", "Last", id="bottom", show=False, priority=True, tooltip="last fact"),
         Binding("escape,q,o", "close", "Back", id="overview-close", tooltip="back to the pair view"),
+        HELP_KEY,
     ]
 
     help = HelpData("In the overview", tuple((glyph, meaning) for glyph, meaning in LEGEND) + (
@@ -198,7 +195,6 @@ class OverviewScreen(Screen[None]):
         self.sort_by = "sources"
         self.only: int | None = None  # show only the facts this article alone reports
         self.rows: list[FactGroup] = []  # in table order
-        self.last_export: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Grouping facts across the articles…", end=""), id="overview-summary")
@@ -210,18 +206,12 @@ class OverviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
-        self.compute_groups()
+        self.app.group_facts(self, self.comparison.copy())  # the worker links every pair on its own copy
 
-    @work(thread=True, exclusive=True, group="overview")
-    def compute_groups(self) -> None:
-        groups = self.comparison.groups()
-        try:
-            self.app.call_from_thread(self._groups_ready, groups)
-        except RuntimeError:  # the app has exited
-            pass
-
-    def _groups_ready(self, groups: list[FactGroup]) -> None:
-        self.groups = groups
+    def on_groups_ready(self, message: GroupsReady) -> None:
+        self.groups = message.groups
+        if self.app.comparison is self.comparison:  # the copy has every pair linked and the groups: keep it
+            self.app.comparison = self.comparison = message.comparison
         if self.is_attached:  # the reader may have left before the groups were ready
             self.refresh_table()
 
@@ -378,119 +368,8 @@ class OverviewScreen(Screen[None]):
     def action_close(self) -> None:
         self.app.pop_screen()
 
-    # -- export -------------------------------------------------------------------------------------------------
-
-    def action_export(self, again: str | None = None) -> None:
-        """The export dialog; `again` is a name the reader chose that could not be used (shown back to edit)."""
-        if getattr(self.app, "read_only", False):
-            from tui.app import READ_ONLY_MESSAGE  # the app imports this module: import at call time
-
-            self.app.notify(READ_ONLY_MESSAGE, severity="warning", timeout=6, markup=False)
-            return
+    def action_export(self) -> None:
         if self.groups is None:
             self.notify("Still grouping the facts.", timeout=2)
             return
-        export_dir = os.environ.get(EXPORT_DIR_ENV)
-        suggested = again if again is not None else _unused_name("sbs-groups", export_dir or os.getcwd())
-        self.app.push_screen(GroupsExportDialog(suggested, export_dir), self._export_chosen)
-
-    def _export_chosen(self, request: tuple[str, bool] | None) -> None:
-        from align.export import ExportError, refuse_an_article
-
-        if request is None:
-            return
-        path, raw = request
-        again = os.path.basename(path) if os.environ.get(EXPORT_DIR_ENV) else path  # the name, to change it
-        try:
-            refuse_an_article(path, self.documents)
-        except ExportError as exc:  # before "Overwrite it?": the answer could only be no
-            self.notify(safe_line(str(exc)), title="Export refused", severity="error", markup=False, timeout=10)
-            self.action_export(again=again)
-            return
-        if os.path.exists(path):
-            question = f"{safe_line(path, 100)} exists. Overwrite it?"
-            self.app.push_screen(ConfirmScreen(question), lambda yes: self.write_export(path, raw) if yes else
-                                 self.action_export(again=again))
-        else:
-            self.write_export(path, raw)
-
-    @work(thread=True, exclusive=True, group="overview-export")
-    def write_export(self, path: str, raw: bool) -> None:
-        from align.export import ExportError, write_groups_csv
-
-        try:
-            rows = write_groups_csv(self.comparison, path, raw=raw)  # atomic: a temporary file, then a rename
-        except ExportError as exc:
-            self.app.call_from_thread(self.notify, safe_line(str(exc)), title="Export failed", severity="error",
-                                      markup=False, timeout=10)
-            return
-        self.last_export = path
-        self.app.call_from_thread(self.notify, f"Wrote {rows} row{'' if rows == 1 else 's'} to {safe_line(path)}", title="Exported",
-                                  markup=False, timeout=6)
-
-
-def _unused_name(stem: str, directory: str) -> str:
-    name, n = f"{stem}.csv", 2
-    while os.path.exists(os.path.join(directory, name)):
-        name, n = f"{stem}-{n}.csv", n + 1
-    return name
-
-
-class GroupsExportDialog(ModalScreen[tuple[str, bool] | None]):
-    """Where to write the fact groups CSV (one row per fact per article); returns (path, raw)."""
-
-    DEFAULT_CSS = """
-    GroupsExportDialog { align: center middle; }
-    GroupsExportDialog #groups-export-body {
-        width: 70; max-width: 100%; height: auto; border: round $accent; padding: 0 1; background: $surface;
-    }
-    GroupsExportDialog #groups-export-buttons { height: auto; align-horizontal: right; }
-    GroupsExportDialog #groups-export-error { color: $text-error; }
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel export", id="cancel-groups-export")]
-
-    def __init__(self, suggested: str, export_dir: str | None) -> None:
-        super().__init__()
-        self.suggested = suggested
-        self.export_dir = export_dir
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="groups-export-body") as body:
-            body.border_title = "Export the fact groups as CSV"
-            body.border_subtitle = "enter exports · esc cancels"
-            if self.export_dir is not None:
-                yield Label(Text(f"File name (saved in {safe_line(self.export_dir, 50)}):"))
-            else:
-                yield Label(Text(f"File (relative to {folder_line(os.getcwd(), 50)}):"))
-            yield SafeInput(value=self.suggested, id="groups-export-path")
-            yield Label("", id="groups-export-error")
-            yield ToggleLine("raw: no ' before cells starting with = + - @", id="groups-export-raw")
-            with Horizontal(id="groups-export-buttons"):
-                yield Button("Export", id="groups-export", variant="primary", compact=True)
-                yield Button("Cancel", id="groups-cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "groups-export":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
-        try:
-            path = resolve_export_path(self.query_one(Input).value, self.export_dir)
-        except ValueError as exc:
-            self.query_one("#groups-export-error", Label).update(Text(str(exc)))
-            return
-        self.dismiss((path, self.query_one(ToggleLine).value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        Export(self.app, ExportJob("groups", "the fact groups", "sbs-groups")).start()

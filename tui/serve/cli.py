@@ -8,9 +8,10 @@ import ipaddress
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from tui.cli import CliError, _common, _threshold, load_documents, seed_paths
+from tui.cli import CliError, _common, _threshold, load_documents, seed_paths, settings_from
 
 
 def serve_parser() -> argparse.ArgumentParser:
@@ -87,33 +88,30 @@ def build_config(args: argparse.Namespace):
 
     if any(is_url(p) for p in paths):  # every session would fetch the page again, and may see another version
         raise CliError("serve: articles cannot be web addresses; save the pages first and serve the files")
-    docs = load_documents(paths)  # a bad file is a one-line error now, not in every session
+    settings = settings_from(args, threshold)
+    # A bad file is a one-line error now, not in every session; a book's segmentation is cached for them.
+    docs = load_documents(paths, cache_dir=settings.cache_dir)
     if len(docs) < 2:
         raise CliError(f"serve: sidebyside compares at least two articles, got {len(docs)}")
     from align.document import expand_paths
     from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES
 
     files = [str(Path(p).resolve()) for p in expand_paths(paths, ARTICLE_SUFFIXES, ARTICLE_KINDS)]
-    if args.model:
+    export_dir = Path(args.export_dir).expanduser().resolve() if args.export_dir else data_dir() / "exports"
+    # What every session runs with: the model, cache and threshold decided here, exports only into export_dir,
+    # none at all for sessions anyone can open.
+    session = replace(settings, export_dir=export_dir, read_only=args.allow_anonymous)
+    if session.model:
         from align.embed import make_embedder
 
-        make_embedder(args.model, use_cache=False)  # a missing model is one line here, not in every session
-    app_args = []
-    if args.model:
-        app_args += ["--model", args.model]
-    if args.no_cache:
-        app_args.append("--no-cache")
-    if args.threshold is not None:
-        app_args += ["--threshold", repr(threshold)]
-    export_dir = Path(args.export_dir).expanduser().resolve() if args.export_dir else data_dir() / "exports"
+        make_embedder(session.model, use_cache=False)  # a missing model is one line here, not in every session
     try:
         export_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"serve: --export-dir {export_dir}: {exc.strerror or exc}") from None
     return ServeConfig(files=files, host=args.host, port=args.port, authorized_keys=keys,
                        allow_anonymous=args.allow_anonymous, max_sessions=args.max_sessions,
-                       idle_timeout=args.idle_timeout, export_dir=export_dir, app_args=app_args,
-                       log=not args.quiet)
+                       idle_timeout=args.idle_timeout, session=session, log=not args.quiet)
 
 
 def _check_authorized_keys(path: Path) -> None:
@@ -129,11 +127,13 @@ def _check_authorized_keys(path: Path) -> None:
 
 def warm_cache(config) -> None:
     """Embed the served articles once, now, so each session opens from the cache instead of loading the model."""
-    if "--no-cache" in config.app_args:
+    session = config.session
+    if not session.use_cache:
         return
     print("sbs serve: preparing the alignment (embedding the articles once)...", file=sys.stderr, flush=True)
-    model = config.app_args[config.app_args.index("--model"):][:2] if "--model" in config.app_args else []
-    result = subprocess.run([sys.executable, "-m", "tui", "align", *config.files, *model, "--csv", os.devnull], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    model = ["--model", session.model] if session.model else []
+    result = subprocess.run([sys.executable, "-m", "tui", "align", *config.files, *model, "--csv", os.devnull],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if result.returncode != 0:
         lines = (result.stderr or "").strip().splitlines()
         raise CliError(f"serve: cannot align the articles: {lines[-1] if lines else 'status ' + str(result.returncode)}")
@@ -151,7 +151,7 @@ def run_serve(argv: list[str]) -> int:
         raise CliError(f"serve: {exc}") from None
     if created:
         print(f"sbs serve: new host key {key_path}", file=sys.stderr)
-    if args.model != "hashing":
+    if config.session.model != "hashing":
         warm_cache(config)
     from tui.serve.server import serve
 
@@ -159,7 +159,7 @@ def run_serve(argv: list[str]) -> int:
         host = config.host if ":" not in config.host else f"[{config.host}]"
         login = "anyone (anonymous)" if config.allow_anonymous else f"keys in {config.authorized_keys}"
         print(f"sbs serve: listening on {host}:{port} ({len(config.files)} articles; {login}; host key "
-              f"{host_key.get_fingerprint()}; exports to {config.export_dir})", file=sys.stderr)
+              f"{host_key.get_fingerprint()}; exports to {config.session.export_dir})", file=sys.stderr)
         print(f"sbs serve: connect with: ssh -p {port} {config.host}", file=sys.stderr, flush=True)
 
     try:

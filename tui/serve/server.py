@@ -19,6 +19,7 @@ from pathlib import Path
 import asyncssh
 
 from tui.serve.pty_process import PtyProcess
+from tui.settings import Settings
 
 # Client-sent environment variables a session honours (OpenSSH: SendEnv). Colour choice only.
 ACCEPTED_ENV = ("COLORTERM", "NO_COLOR")
@@ -42,8 +43,7 @@ class ServeConfig:
     allow_anonymous: bool = False
     max_sessions: int = 8
     idle_timeout: float = 900.0            # seconds without input from the reader; 0 = never
-    export_dir: Path = Path(".")
-    app_args: list[str] = field(default_factory=list)  # --model, --threshold, ... passed to each session
+    session: Settings = field(default_factory=Settings)  # each session's settings (tui/settings.py)
     login_timeout: float = 30.0
     log: bool = True
 
@@ -218,12 +218,9 @@ class AppSession(asyncssh.SSHServerSession):
         env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith("TEXTUAL")}
         env["TERM"] = self.term
         env.setdefault("LANG", "C.UTF-8")
-        env["SBS_EXPORT_DIR"] = str(self.server.config.export_dir)
-        env["SBS_SERVED"] = "1"
+        env.update(self.server.config.session.session_environment())  # export folder, read-only, served
         # The app must import from wherever this server imports (a source checkout need not be installed).
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_ROOT, env.get("PYTHONPATH")]))
-        if self.server.config.allow_anonymous:
-            env["SBS_READ_ONLY"] = "1"
         assert self.chan is not None
         for key, value in self.chan.get_environment().items():
             if key in ACCEPTED_ENV and isinstance(value, str) and value.isprintable() and len(value) < 64:
@@ -233,7 +230,7 @@ class AppSession(asyncssh.SSHServerSession):
     async def _run(self) -> None:
         cfg = self.server.config
         assert self.chan is not None
-        argv = [sys.executable, "-m", "tui.serve.session_entry", *cfg.files, *cfg.app_args]
+        argv = [sys.executable, "-m", "tui.serve.session_entry", *cfg.files, *cfg.session.session_arguments()]
         cols, rows = self.size[0], self.size[1]
         self.proc = PtyProcess(self._output, self._input_backlog)
         user = self.conn.get_extra_info("username")

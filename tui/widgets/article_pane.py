@@ -1,6 +1,6 @@
 """One article as a virtualized, wrapped, highlighted pane (Textual's line API: only visible lines are drawn).
 
-The app decides what is highlighted (a `PaneMarks`); the pane draws it. Article text goes through
+The pair view decides what is highlighted (a `PaneMarks`); the pane draws it. Article text goes through
 `tui.text_safety.sanitize` and is styled as rich Text ranges, never parsed as markup.
 """
 
@@ -60,9 +60,9 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     BINDINGS = [
-        Binding("tab", "app.switch_pane", "Other pane", id="switch-pane", show=False,
+        Binding("tab", "screen.switch_pane", "Other pane", id="switch-pane", show=False,
                 tooltip="switch the active pane"),
-        Binding("shift+tab", "app.switch_pane", "Other pane", show=False),
+        Binding("shift+tab", "screen.switch_pane", "Other pane", show=False),
         Binding("pagedown,space", "page(1)", "Page down", id="page-down", show=False,
                 tooltip="scroll this pane a page down"),
         Binding("pageup,b", "page(-1)", "Page up", id="page-up", show=False, tooltip="scroll this pane a page up"),
