@@ -1,6 +1,7 @@
-"""The command line: `sbs [FILE...]` opens the app, `sbs align FILE... --csv OUT` exports, `sbs serve --ssh`.
+"""The command line: `sbs [FILE...]` opens the app, `sbs align FILE... --csv OUT` exports, `sbs batch MANIFEST
+--out DIR` aligns many clusters, `sbs serve --ssh`.
 
-argparse (standard library) is enough for three sub-commands and keeps start-up imports small; Textual and
+argparse (standard library) is enough for a few sub-commands and keeps start-up imports small; Textual and
 torch are imported only by the commands that need them, so `sbs align` with a warm cache stays fast.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from tui import __version__
 
-SUBCOMMANDS = ("align", "serve", "models")
+SUBCOMMANDS = ("align", "batch", "serve", "models")
 
 
 def seed_dir() -> Path:
@@ -55,6 +56,7 @@ def app_parser() -> argparse.ArgumentParser:
         description="Compare news articles side by side: aligned sentences, word differences, conflicting facts.",
         epilog="commands:\n  sbs [FILE...]                 open the app (no FILE: the bundled seed articles)\n"
                "  sbs align FILE... --csv OUT   write the alignment without the UI (sbs align --help)\n"
+               "  sbs batch MANIFEST --out DIR  align many clusters of articles (sbs batch --help)\n"
                "  sbs serve --ssh FILE...       serve the app over SSH (sbs serve --help)\n"
                "  sbs models [install NAME]     the embedding models, and installing one (sbs models --help)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -90,6 +92,67 @@ def align_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="do not prefix formula-like cells (= + - @) with '")
     _common(p)
     return p
+
+
+def batch_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sbs batch", description="Align every cluster of articles a manifest lists; write each cluster's "
+                                      "exports to DIR/CLUSTER/ and one summary table, DIR/summary.csv.",
+        epilog="MANIFEST is JSON lines ({\"cluster\": \"c1\", \"articles\": [\"a.txt\", \"b.txt\"]}) or CSV "
+               "(c1,a.txt,b.txt), one cluster a line; relative paths are relative to the manifest. A cluster "
+               "already done with the same inputs is skipped. A bad line or a failing cluster is named in the "
+               "summary and the rest run (exit status 1); a manifest that cannot be read: exit status 2.")
+    p.add_argument("manifest", metavar="MANIFEST", help="the clusters: a .jsonl or .csv file")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (made if missing)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="processes (or Dask workers with --scheduler local); default: the CPU count")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for one on "
+                        "this machine (needs pip install 'sidebyside[dask]')")
+    p.add_argument("--force", action="store_true", help="redo clusters already done")
+    p.add_argument("--raw", action="store_true", help="do not prefix formula-like cells (= + - @) with '")
+    _common(p)
+    return p
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from align.batch import BatchError, ManifestError, SchedulerError, run_batch as batch
+
+    settings = settings_from(args, _threshold(args.threshold))
+    if args.workers is not None and args.workers < 1:
+        raise CliError(f"--workers {args.workers}: must be at least 1")
+    if args.scheduler:
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)  # its worker-restart notices are not ours
+    tty = sys.stderr.isatty()
+    failures: list[tuple[int, str]] = []
+
+    def on_result(r, done: int, total: int) -> None:
+        if r.status == "failed":
+            failures.append((r.line, f"line {r.line}: " + (f"cluster {r.cluster}: " if r.cluster else "") + r.error))
+        if tty:
+            print(f"\rsbs batch: {done}/{total} clusters, {len(failures)} failed", end="", file=sys.stderr,
+                  flush=True)
+
+    try:
+        report = batch(args.manifest, args.out, model=settings.model, threshold=settings.threshold, raw=args.raw,
+                       use_cache=settings.use_cache, cache_dir=settings.cache_dir, workers=args.workers,
+                       scheduler=args.scheduler, force=args.force, on_result=on_result)
+    except (BatchError, ManifestError, SchedulerError) as exc:
+        print(f"sbs: {visible(str(exc))}", file=sys.stderr)
+        return 2
+    finally:
+        if tty:
+            print("\r\033[K", end="", file=sys.stderr)
+    for _, line in sorted(failures)[:10]:
+        print(f"sbs batch: {visible(line)}", file=sys.stderr)
+    if len(failures) > 10:
+        print(f"sbs batch: ... and {len(failures) - 10} more failed", file=sys.stderr)
+    done, skipped, bad = report.count("done"), report.count("skipped"), report.count("failed")
+    print(f"sbs batch: {len(report.results)} clusters: {done} done, {skipped} skipped (done before), {bad} failed; "
+          f"summary in {visible(str(report.summary))}", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def read_sources(paths: list[str], announce: bool = False, cache_dir=None):
@@ -145,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "align":
             return run_align(align_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "batch":
+            return run_batch(batch_parser().parse_args(argv[1:]))
         if argv and argv[0] == "models":
             from tui.models_cli import run_models
 

@@ -1,0 +1,127 @@
+"""Where the clusters run: a local process pool (the default), or a Dask cluster when dask.distributed is there.
+
+Both yield `(index, ClusterResult)` as clusters finish, in any order. The standard library's
+ProcessPoolExecutor serves one machine; its processes start by forkserver (spawn where there is none), never by
+fork, so no worker inherits a half-initialised model runtime or its threads. Dask spreads the same task over many
+machines and reschedules a task whose worker died; it is an optional extra (`pip install sidebyside[dask]`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import replace
+import uuid
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from align.batch.cluster import ClusterJob, ClusterResult, failed, run_cluster
+
+#: A cluster whose worker process died this many times is given up as failed (Dask's default is 3).
+MAX_ATTEMPTS = 2
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be used (Dask missing, address unreachable); one line."""
+
+
+def pool_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int) -> Iterator[tuple[int, ClusterResult]]:
+    """Run the jobs on `workers` local processes, at most `workers` at a time (so when a worker process dies,
+    the clusters that may have killed it are known: those in flight). A dead worker breaks the whole pool: a new
+    pool takes the clusters that did not finish; one in flight at MAX_ATTEMPTS deaths is reported failed."""
+    queue = deque(jobs)
+    deaths: dict[int, int] = {}
+    while queue:
+        retry: list[tuple[int, ClusterJob]] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+            inflight: dict = {}
+            broken = False
+            try:
+                while inflight or (queue and not broken):
+                    while queue and not broken and len(inflight) < workers:
+                        k, job = queue.popleft()
+                        try:
+                            inflight[pool.submit(run_cluster, job)] = (k, job)
+                        except BrokenProcessPool:
+                            broken = True
+                            retry.append((k, job))
+                    if not inflight:
+                        break
+                    done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        k, job = inflight.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            deaths[k] = deaths.get(k, 0) + 1
+                            if deaths[k] < MAX_ATTEMPTS:
+                                retry.append((k, replace(job, attempt=job.attempt + 1)))
+                                continue
+                            result = replace(failed(job.spec, f"its worker process died {deaths[k]} times while "
+                                                              f"running it (out of memory?)"), attempts=deaths[k])
+                        except Exception as exc:  # the task could not even be sent or received
+                            result = failed(job.spec, f"{type(exc).__name__}: {exc}")
+                        yield k, result
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        queue.extendleft(reversed(retry))
+
+
+def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int) -> Iterator[tuple[int, ClusterResult]]:
+    """Run the jobs on a Dask cluster: `scheduler` is an address (tcp://host:8786), "local" (a LocalCluster of
+    `workers` processes on 127.0.0.1, made here and closed at the end) or a distributed.Client (left open)."""
+    with ExitStack() as stack:
+        client = dask_client(scheduler, workers, stack)
+        from distributed import as_completed
+
+        run = uuid.uuid4().hex[:8]
+        futures = {client.submit(run_cluster, job, key=f"sbs-batch-{run}-line{job.spec.line}", pure=False): (k, job)
+                   for k, job in jobs}
+        try:
+            for fut in as_completed(futures):
+                k, job = futures[fut]
+                try:
+                    result = fut.result()
+                except Exception as exc:  # KilledWorker: its workers died running it, as many times as allowed
+                    name = type(exc).__name__
+                    result = failed(job.spec, "Dask workers died while running it (out of memory?)"
+                                    if name == "KilledWorker" else f"{name}: {exc}")
+                fut.release()
+                yield k, result
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+def dask_client(scheduler, workers: int, stack: ExitStack):
+    """A distributed.Client for `scheduler` (see run_on_dask); what it opens is closed with `stack`."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask: pip install 'sidebyside[dask]'") from None
+    if isinstance(scheduler, Client):
+        return scheduler
+    if scheduler == "local":
+        import logging
+
+        cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                   host="127.0.0.1", dashboard_address=None,
+                                                   silence_logs=logging.ERROR))
+        return stack.enter_context(Client(cluster))
+    try:
+        return stack.enter_context(Client(scheduler, timeout="10s"))
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler {scheduler}: cannot connect ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
