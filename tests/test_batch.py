@@ -371,10 +371,13 @@ def test_an_interrupted_run_keeps_what_finished(tmp_path, slow_manifest):
     small = [c for c in allc if c != "slow"]
     try:
         wait_for(lambda: all((out / c / MARKER).exists() for c in small), 120, "the small clusters")
+        # The summary follows within a second, while the slow cluster still runs.
+        wait_for(lambda: [x["cluster"] for x in summary(out)] == small, 5, "the summary")
         assert not (out / "slow" / MARKER).exists()
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    assert [(x["cluster"], x["status"]) for x in summary(out)] == [(c, "done") for c in small]
     finished = {c: (out / c / MARKER).stat().st_mtime_ns for c in small}
     report = run_batch(manifest, out, model="hashing", workers=2)
     assert {r.cluster: r.status for r in report.results} == {"slow": "done", **{c: "skipped" for c in small}}
@@ -387,12 +390,19 @@ def test_an_interrupted_run_keeps_what_finished(tmp_path, slow_manifest):
 
 @pytest.fixture(scope="module")
 def dask_client():
+    """A LocalCluster on 127.0.0.1: two worker processes (each under a nanny that restarts it), 1 GiB each, with
+    the settings `--scheduler local` uses."""
     distributed = pytest.importorskip("distributed")
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, memory_limit="1GiB", silence_logs=logging.ERROR) as cl, \
-            distributed.Client(cl) as client:
+    import dask
+
+    from align.batch.runners import LOCAL_CONFIG
+
+    with dask.config.set(LOCAL_CONFIG):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                           dashboard_address=None, memory_limit="1GiB", silence_logs=logging.ERROR)
+    with cluster, distributed.Client(cluster) as client:
         yield client
 
 
@@ -424,6 +434,19 @@ def test_dask_gives_the_same_files_as_the_pool_and_loads_one_embedder_per_worker
     assert len(before) == 10
     run_batch(manifest, tmp_path / "dask2", model="hashing", scheduler=dask_client, cache_dir=cache, force=True)
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.npy")} == before
+
+
+def test_scheduler_local_from_the_command_line(tmp_path, clusters):
+    pytest.importorskip("distributed")
+    two = {"fire": clusters["fire"], "vote": clusters["vote"]}
+    manifest = write_jsonl(tmp_path / "m.jsonl", two)
+    r = sbs("batch", str(manifest), "--out", str(tmp_path / "out"), "--model", "hashing", "--scheduler", "local",
+            "--workers", "2")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [f"sbs batch: 2 clusters: 2 done, 0 skipped (done before), 0 failed; "
+                                     f"summary in {tmp_path / 'out' / 'summary.csv'}"]
+    for c in two:
+        assert outputs(tmp_path / "out", c) == align_outputs(tmp_path, c, two[c])
 
 
 def test_a_dask_worker_killed_mid_run_loses_no_finished_cluster(tmp_path, slow_manifest, dask_client):

@@ -93,7 +93,7 @@ def parse_manifest(text: str, fmt: str, base: str = "", name: str = "manifest") 
         specs = list(_csv(text, name, delimiter="\t" if name.lower().endswith(".tsv") else ","))
     if not specs:
         raise ManifestError(f"{name}: no clusters in it")
-    return _checked(specs, base)
+    return check_specs(specs, base)
 
 
 def _is_object_line(text: str) -> Iterator[bool]:
@@ -155,8 +155,9 @@ def _csv(text: str, name: str, delimiter: str) -> Iterator[ClusterSpec]:
         raise ManifestError(f"{name}: not CSV (line {reader.line_num}: {exc})") from None
 
 
-def _checked(specs: list[ClusterSpec], base: str) -> list[ClusterSpec]:
-    """Ids that name a folder and are used once, at least one article each, sources resolved."""
+def check_specs(specs: list[ClusterSpec], base: str = "") -> list[ClusterSpec]:
+    """Ids that name a folder and are used once, at least one article each, sources resolved against `base`
+    (idempotent: specs already checked come back the same)."""
     first_line: dict[str, int] = {}
     out = []
     for s in specs:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from align.batch.cluster import ClusterJob, ClusterResult, Options, failed, fingerprint, read_done
-from align.batch.manifest import ClusterSpec, read_manifest
+from align.batch.manifest import ClusterSpec, check_specs, read_manifest
 from align.batch.runners import run_in_pool, run_on_dask
 from align.batch.summary import SUMMARY, write_summary
 from align.linking import THRESHOLD
@@ -59,7 +59,7 @@ def run_batch(
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold {threshold}: must be between 0 and 1")
-    specs = list(read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else manifest)
+    specs = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else check_specs(list(manifest))
     out = Path(out_dir).absolute()
     from align.cache import default_cache_dir
     from align.embed import make_embedder
@@ -90,18 +90,21 @@ def run_batch(
             for n, k in enumerate(sorted(results), 1):
                 on_result(results[k], n, total)
         write_summary(str(summary), results.values(), raw)
-        written = time.monotonic()
+        written, dirty = time.monotonic(), False
         try:
             if jobs:
-                runner = (run_in_pool(jobs, min(workers, len(jobs))) if scheduler is None
-                          else run_on_dask(jobs, scheduler, workers))
+                tick = min(1.0, summary_every)
+                runner = (run_in_pool(jobs, min(workers, len(jobs)), tick) if scheduler is None
+                          else run_on_dask(jobs, scheduler, workers, tick))
                 for k, result in runner:
-                    results[k] = result
-                    if on_result:
-                        on_result(result, len(results), total)
-                    if time.monotonic() - written >= summary_every:
+                    if k is not None:
+                        results[k] = result
+                        dirty = True
+                        if on_result:
+                            on_result(result, len(results), total)
+                    if dirty and time.monotonic() - written >= summary_every:
                         write_summary(str(summary), results.values(), raw)
-                        written = time.monotonic()
+                        written, dirty = time.monotonic(), False
         finally:
             write_summary(str(summary), results.values(), raw)
     return BatchReport([results[k] for k in sorted(results)], summary)

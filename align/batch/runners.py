@@ -1,6 +1,7 @@
 """Where the clusters run: a local process pool (the default), or a Dask cluster when dask.distributed is there.
 
-Both yield `(index, ClusterResult)` as clusters finish, in any order. The standard library's
+Both yield `(index, ClusterResult)` as clusters finish, in any order, and `(None, None)` after `tick` seconds
+without one (so the caller can flush what it holds while a long cluster runs). The standard library's
 ProcessPoolExecutor serves one machine; its processes start by forkserver (spawn where there is none), never by
 fork, so no worker inherits a half-initialised model runtime or its threads. Dask spreads the same task over many
 machines and reschedules a task whose worker died; it is an optional extra (`pip install sidebyside[dask]`).
@@ -9,6 +10,7 @@ machines and reschedules a task whose worker died; it is an optional extra (`pip
 from __future__ import annotations
 
 import multiprocessing
+import queue
 from dataclasses import replace
 import uuid
 from collections import deque
@@ -18,6 +20,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from align.batch.cluster import ClusterJob, ClusterResult, failed, run_cluster
+
+#: Dask settings for the LocalCluster made here: a worker holds only the cluster it runs (the default queues one
+#: more, which then waits behind a long cluster), and no statistical profiler samples the workers (no dashboard
+#: shows it).
+LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False}
 
 #: A cluster whose worker process died this many times is given up as failed (Dask's default is 3).
 MAX_ATTEMPTS = 2
@@ -32,7 +39,10 @@ def pool_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int) -> Iterator[tuple[int, ClusterResult]]:
+Finished = Iterator[tuple[int, ClusterResult] | tuple[None, None]]
+
+
+def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: float = 1.0) -> Finished:
     """Run the jobs on `workers` local processes, at most `workers` at a time (so when a worker process dies,
     the clusters that may have killed it are known: those in flight). A dead worker breaks the whole pool: a new
     pool takes the clusters that did not finish; one in flight at MAX_ATTEMPTS deaths is reported failed."""
@@ -54,7 +64,9 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int) -> Iterato
                             retry.append((k, job))
                     if not inflight:
                         break
-                    done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                    done, _ = wait(inflight, timeout=tick, return_when=FIRST_COMPLETED)
+                    if not done:
+                        yield None, None
                     for fut in done:
                         k, job = inflight.pop(fut)
                         try:
@@ -76,18 +88,26 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int) -> Iterato
         queue.extendleft(reversed(retry))
 
 
-def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int) -> Iterator[tuple[int, ClusterResult]]:
+def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int, tick: float = 1.0) -> Finished:
     """Run the jobs on a Dask cluster: `scheduler` is an address (tcp://host:8786), "local" (a LocalCluster of
     `workers` processes on 127.0.0.1, made here and closed at the end) or a distributed.Client (left open)."""
     with ExitStack() as stack:
         client = dask_client(scheduler, workers, stack)
-        from distributed import as_completed
-
         run = uuid.uuid4().hex[:8]
-        futures = {client.submit(run_cluster, job, key=f"sbs-batch-{run}-line{job.spec.line}", pure=False): (k, job)
-                   for k, job in jobs}
+        finished: queue.SimpleQueue = queue.SimpleQueue()
+        futures = {}
+        for k, job in jobs:
+            fut = client.submit(run_cluster, job, key=f"sbs-batch-{run}-line{job.spec.line}", pure=False)
+            futures[fut] = (k, job)
+            fut.add_done_callback(finished.put)  # called on the client's thread as each one ends
         try:
-            for fut in as_completed(futures):
+            for _ in range(len(futures)):
+                while True:
+                    try:
+                        fut = finished.get(timeout=tick)
+                        break
+                    except queue.Empty:
+                        yield None, None
                 k, job = futures[fut]
                 try:
                     result = fut.result()
@@ -113,9 +133,12 @@ def dask_client(scheduler, workers: int, stack: ExitStack):
     if scheduler == "local":
         import logging
 
-        cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                   host="127.0.0.1", dashboard_address=None,
-                                                   silence_logs=logging.ERROR))
+        import dask
+
+        with dask.config.set(LOCAL_CONFIG):
+            cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                       host="127.0.0.1", dashboard_address=None,
+                                                       silence_logs=logging.ERROR))
         return stack.enter_context(Client(cluster))
     try:
         return stack.enter_context(Client(scheduler, timeout="10s"))
