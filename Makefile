@@ -40,6 +40,7 @@ test: $(DEV_STAMP) system-deps
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/perf.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

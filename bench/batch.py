@@ -69,12 +69,9 @@ def main() -> int:
     ap.add_argument("--model", default="fast")
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args()
-    try:
-        import distributed  # noqa: F401
+    from importlib.util import find_spec
 
-        dask = not args.no_dask
-    except ImportError:
-        dask = False
+    dask = not args.no_dask and find_spec("distributed") is not None
     print(f"# sbs batch: {args.clusters} clusters of 3 seed articles, model {args.model}; "
           f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     runs = [("pool", 1, None), ("pool", 2, None)] + ([("dask local", 2, "local")] if dask else [])

@@ -401,7 +401,8 @@ def dask_client():
 
     with dask.config.set(LOCAL_CONFIG):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address=None, memory_limit="1GiB", silence_logs=logging.ERROR)
+                                           dashboard_address="127.0.0.1:0", memory_limit="1GiB",
+                                           silence_logs=logging.ERROR)
     with cluster, distributed.Client(cluster) as client:
         yield client
 

@@ -135,6 +135,8 @@ def run_batch(args: argparse.Namespace) -> int:
             print(f"\rsbs batch: {done}/{total} clusters, {len(failures)} failed", end="", file=sys.stderr,
                   flush=True)
 
+    if tty:
+        print("sbs batch: starting", end="", file=sys.stderr, flush=True)
     try:
         report = batch(args.manifest, args.out, model=settings.model, threshold=settings.threshold, raw=args.raw,
                        use_cache=settings.use_cache, cache_dir=settings.cache_dir, workers=args.workers,

@@ -22,9 +22,10 @@ from concurrent.futures.process import BrokenProcessPool
 from align.batch.cluster import ClusterJob, ClusterResult, failed, run_cluster
 
 #: Dask settings for the LocalCluster made here: a worker holds only the cluster it runs (the default queues one
-#: more, which then waits behind a long cluster), and no statistical profiler samples the workers (no dashboard
-#: shows it).
-LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False}
+#: more, which then waits behind a long cluster), no statistical profiler samples the workers (no dashboard shows
+#: it), and ctrl+c is left to the batch (align.batch.dask_worker).
+LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False,
+                "distributed.worker.preload": ["align.batch.dask_worker"]}
 
 #: A cluster whose worker process died this many times is given up as failed (Dask's default is 3).
 MAX_ATTEMPTS = 2
@@ -50,7 +51,8 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
     deaths: dict[int, int] = {}
     while queue:
         retry: list[tuple[int, ClusterJob]] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
+                                 initializer=_ignore_interrupts) as pool:
             inflight: dict = {}
             broken = False
             try:
@@ -82,10 +84,29 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
                         except Exception as exc:  # the task could not even be sent or received
                             result = failed(job.spec, f"{type(exc).__name__}: {exc}")
                         yield k, result
-            except BaseException:
+            except BaseException:  # interrupted (ctrl+c) or closed early: stop now, not after the running clusters
+                _terminate(pool)
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         queue.extendleft(reversed(retry))
+
+
+def _ignore_interrupts() -> None:
+    """In each pool process: ctrl+c reaches the whole process group, and it is the batch's to handle (it stops
+    the workers); a worker of its own would only print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes mid-cluster (safe: a cluster's files are written atomically, its marker last)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
 
 def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int, tick: float = 1.0) -> Finished:
@@ -137,7 +158,7 @@ def dask_client(scheduler, workers: int, stack: ExitStack):
 
         with dask.config.set(LOCAL_CONFIG):
             cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                       host="127.0.0.1", dashboard_address=None,
+                                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                                        silence_logs=logging.ERROR))
         return stack.enter_context(Client(cluster))
     try:
