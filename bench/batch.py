@@ -73,7 +73,8 @@ def main() -> int:
 
     dask = not args.no_dask and find_spec("distributed") is not None
     print(f"# sbs batch: {args.clusters} clusters of 3 seed articles, model {args.model}; "
-          f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+          f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python {platform.python_version()}; "
+          f"load average before: {os.getloadavg()[0]:.1f}")
     runs = [("pool", 1, None), ("pool", 2, None)] + ([("dask local", 2, "local")] if dask else [])
     rows = []
     with tempfile.TemporaryDirectory(prefix="sbs-bench-batch-") as tmp:
@@ -86,6 +87,7 @@ def main() -> int:
                 rows.append((name, workers, state, r))
                 print(f"# {name} x{workers} {state}: {r['wall']:.1f} s", file=sys.stderr, flush=True)
     n = rows[0][3]["n"]
+    print(f"# load average after: {os.getloadavg()[0]:.1f} (the machine is shared: other work slows every row)")
     print(f"\nmean sentences per cluster: {rows[0][3]['sentences']:.0f}; split = seconds per cluster inside a worker\n")
     print("| runner | workers | cache | clusters/min | wall s | read | embed | align | write | cluster total |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -180,6 +180,18 @@ def test_each_cluster_gets_the_bytes_sbs_align_writes(tmp_path, clusters):
     assert rows["fire"]["conflicts"] != "0"  # "three people were injured" against "no one was injured"
 
 
+def test_a_csv_manifest_names_articles_relative_to_itself(tmp_path, clusters):
+    """Run from another folder (the repository): the articles are found beside the manifest."""
+    (tmp_path / "m.csv").write_text("cluster,articles\r\nfire,fire/fire0.txt,fire/fire1.txt,fire/fire2.txt\r\n"
+                                    "vote,vote\r\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = sbs("batch", str(tmp_path / "m.csv"), "--out", str(out), "--model", "hashing")
+    assert r.returncode == 0, r.stderr
+    assert outputs(out, "fire") == align_outputs(tmp_path, "fire", clusters["fire"])
+    assert outputs(out, "vote") == align_outputs(tmp_path, "vote", [str(tmp_path / "vote")])
+    assert [(x["line"], x["cluster"], x["articles"]) for x in summary(out)] == [("2", "fire", "3"), ("3", "vote", "2")]
+
+
 def test_bad_lines_are_named_in_the_summary_and_the_rest_run(tmp_path, clusters):
     lines = [
         json.dumps({"cluster": "fire", "articles": clusters["fire"]}),
@@ -285,6 +297,20 @@ def test_without_dask_scheduler_is_one_line(tmp_path, clusters):
             env={**os.environ, "PYTHONPATH": str(blocker)})
     assert r.returncode == 2
     assert r.stderr.splitlines() == ["sbs: --scheduler needs Dask: pip install 'sidebyside[dask]'"]
+
+
+@pytest.mark.parametrize("address, reason", [
+    ("nonsense", "missing port number in address 'nonsense'"),
+    ("http://127.0.0.1:1", "unknown address scheme 'http'"),
+    ("tls://127.0.0.1:1", "TLS expects a `ssl_context` argument"),
+])
+def test_a_scheduler_that_cannot_be_used_is_one_line(tmp_path, clusters, address, reason):
+    pytest.importorskip("distributed")
+    manifest = write_jsonl(tmp_path / "m.jsonl", {"vote": clusters["vote"]})
+    r = sbs("batch", str(manifest), "--out", str(tmp_path / "out"), "--model", "hashing", "--scheduler", address)
+    assert r.returncode == 2, r.stderr
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith(f"sbs: --scheduler {address}: cannot connect (")
+    assert reason in r.stderr
 
 
 # --- a worker killed mid-run ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from align.batch.cluster import ClusterJob, ClusterResult, Options, failed, fingerprint, read_done
 from align.batch.manifest import ClusterSpec, check_specs, read_manifest
-from align.batch.runners import run_in_pool, run_on_dask
+from align.batch.runners import require_dask, run_in_pool, run_on_dask
 from align.batch.summary import SUMMARY, write_summary
 from align.linking import THRESHOLD
 
@@ -59,6 +59,8 @@ def run_batch(
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold {threshold}: must be between 0 and 1")
+    if isinstance(scheduler, str):
+        require_dask()
     specs = read_manifest(manifest) if isinstance(manifest, (str, os.PathLike)) else check_specs(list(manifest))
     out = Path(out_dir).absolute()
     from align.cache import default_cache_dir

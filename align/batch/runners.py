@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from dataclasses import replace
 import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from dataclasses import replace
 
 from align.batch.cluster import ClusterJob, ClusterResult, failed, run_cluster
 
@@ -47,18 +47,18 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
     """Run the jobs on `workers` local processes, at most `workers` at a time (so when a worker process dies,
     the clusters that may have killed it are known: those in flight). A dead worker breaks the whole pool: a new
     pool takes the clusters that did not finish; one in flight at MAX_ATTEMPTS deaths is reported failed."""
-    queue = deque(jobs)
+    todo = deque(jobs)
     deaths: dict[int, int] = {}
-    while queue:
+    while todo:
         retry: list[tuple[int, ClusterJob]] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
                                  initializer=_ignore_interrupts) as pool:
             inflight: dict = {}
             broken = False
             try:
-                while inflight or (queue and not broken):
-                    while queue and not broken and len(inflight) < workers:
-                        k, job = queue.popleft()
+                while inflight or (todo and not broken):
+                    while todo and not broken and len(inflight) < workers:
+                        k, job = todo.popleft()
                         try:
                             inflight[pool.submit(run_cluster, job)] = (k, job)
                         except BrokenProcessPool:
@@ -88,7 +88,7 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
                 _terminate(pool)
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        queue.extendleft(reversed(retry))
+        todo.extendleft(reversed(retry))
 
 
 def _ignore_interrupts() -> None:
@@ -143,12 +143,19 @@ def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int,
                 fut.cancel()
 
 
-def dask_client(scheduler, workers: int, stack: ExitStack):
-    """A distributed.Client for `scheduler` (see run_on_dask); what it opens is closed with `stack`."""
+def require_dask() -> None:
+    """One line when dask.distributed cannot be imported."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed  # noqa: F401
     except ImportError:
         raise SchedulerError("--scheduler needs Dask: pip install 'sidebyside[dask]'") from None
+
+
+def dask_client(scheduler, workers: int, stack: ExitStack):
+    """A distributed.Client for `scheduler` (see run_on_dask); what it opens is closed with `stack`."""
+    require_dask()
+    from distributed import Client, LocalCluster
+
     if isinstance(scheduler, Client):
         return scheduler
     if scheduler == "local":
@@ -163,7 +170,7 @@ def dask_client(scheduler, workers: int, stack: ExitStack):
         return stack.enter_context(Client(cluster))
     try:
         return stack.enter_context(Client(scheduler, timeout="10s"))
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # refused, timed out, a bad address, TLS without its settings: all one line
         raise SchedulerError(f"--scheduler {scheduler}: cannot connect ({_reason(exc)})") from None
 
 
