@@ -11,7 +11,9 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -190,6 +192,37 @@ def test_a_csv_manifest_names_articles_relative_to_itself(tmp_path, clusters):
     assert outputs(out, "fire") == align_outputs(tmp_path, "fire", clusters["fire"])
     assert outputs(out, "vote") == align_outputs(tmp_path, "vote", [str(tmp_path / "vote")])
     assert [(x["line"], x["cluster"], x["articles"]) for x in summary(out)] == [("2", "fire", "3"), ("3", "vote", "2")]
+
+
+def test_web_pages_pdf_and_word_files_as_sbs_align_reads_them(tmp_path, seed_paths):
+    """A cluster of an HTML page, a PDF, a Word file and a text file (through a folder), and one of web
+    addresses served on 127.0.0.1: what `sbs align` writes for the same sources."""
+    pytest.importorskip("trafilatura")
+    from tests.samples.formats import docx_bytes, news_page, press_release_pdf
+    from tests.test_fetch import Handler
+
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    (folder / "page.html").write_bytes(news_page())
+    (folder / "release.pdf").write_bytes(press_release_pdf())
+    (folder / "statement.docx").write_bytes(docx_bytes())
+    (folder / "seed.txt").write_bytes(seed_paths[4].read_bytes())
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    web = [f"http://127.0.0.1:{httpd.server_address[1]}/story", f"http://127.0.0.1:{httpd.server_address[1]}/other"]
+    try:
+        manifest = write_jsonl(tmp_path / "m.jsonl", {"formats": [str(folder)], "web": web})
+        out = tmp_path / "out"
+        report = run_batch(manifest, out, model="hashing", workers=2)
+        assert [(r.cluster, r.status, r.articles) for r in report.results] == [("formats", "done", 4),
+                                                                              ("web", "done", 2)]
+        assert outputs(out, "formats") == align_outputs(tmp_path, "formats", [str(folder)])
+        by_align = align_outputs(tmp_path, "web", web)  # the JSON names where each page was kept: compare the rest
+        assert outputs(out, "web")["alignment.csv"] == by_align["alignment.csv"]
+        assert outputs(out, "web")["groups.csv"] == by_align["groups.csv"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_bad_lines_are_named_in_the_summary_and_the_rest_run(tmp_path, clusters):

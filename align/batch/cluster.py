@@ -19,7 +19,8 @@ import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-from align.batch.manifest import ClusterSpec, is_url
+from align.batch.manifest import ClusterSpec
+from align.readers import is_url
 
 OUTPUTS = ("alignment.csv", "alignment.json", "groups.csv")
 MARKER = "done.json"
@@ -86,22 +87,24 @@ def cluster_dir(out_dir: str | os.PathLike[str], cluster: str) -> Path:
 
 
 def read_sources(sources: tuple[str, ...]):
-    """The cluster's articles, named as `sbs align` names them. The one place a source becomes a Document: a
-    reader for web pages and other formats plugs in here."""
-    from align.document import DocumentError, expand_paths, read_document, unique_names
+    """The cluster's articles (text, Markdown, HTML, PDF, Word files, folders of them, web addresses), named as
+    `sbs align` names them. The one place a source becomes a Document."""
+    from align.document import expand_paths, unique_names
+    from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, read_article
 
     docs = []
     for source in sources:
-        if is_url(source):
-            raise DocumentError(f"{source}: web addresses are not read yet; save the page as text")
-        docs.extend(read_document(p) for p in expand_paths([source]))
+        paths = [source] if is_url(source) else expand_paths([source], ARTICLE_SUFFIXES, ARTICLE_KINDS)
+        docs.extend(read_article(p) for p in paths)
     return unique_names(docs)
 
 
 def fingerprint(spec: ClusterSpec, options: Options, model_id: str) -> str:
-    """What the cluster's outputs depend on: its id and sources, every article's bytes, the model and options.
-    A source that cannot be read is hashed as such (the run will say why)."""
+    """What the cluster's outputs depend on: its id and sources, every article file's bytes, the model and
+    options. A web address counts as its address (a page is fetched when the cluster runs, not to check it). A
+    source that cannot be read is hashed as such (the run will say why)."""
     from align.document import DocumentError, expand_paths
+    from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES
 
     h = hashlib.sha256(json.dumps({"format": FORMAT, "cluster": spec.cluster, "sources": spec.sources,
                                    "model": model_id, "threshold": options.threshold, "raw": options.raw},
@@ -110,7 +113,7 @@ def fingerprint(spec: ClusterSpec, options: Options, model_id: str) -> str:
         if is_url(source):
             continue
         try:
-            paths = expand_paths([source])
+            paths = expand_paths([source], ARTICLE_SUFFIXES, ARTICLE_KINDS)
         except DocumentError:
             h.update(b"\0unlistable")
             continue

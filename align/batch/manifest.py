@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from align.document import DocumentError, decode
+from align.readers import is_url
 
 #: The summary's file name in the output folder: no cluster may take it.
 RESERVED_IDS = frozenset({"summary.csv"})
@@ -40,10 +41,6 @@ class ClusterSpec:
     cluster: str
     sources: tuple[str, ...]
     error: str = ""
-
-
-def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
 
 
 def read_manifest(path: str | os.PathLike[str]) -> list[ClusterSpec]:

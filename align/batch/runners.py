@@ -20,12 +20,13 @@ from contextlib import ExitStack
 from dataclasses import replace
 
 from align.batch.cluster import ClusterJob, ClusterResult, failed, run_cluster
+from align.batch.worker import prepare_worker
 
 #: Dask settings for the LocalCluster made here: a worker holds only the cluster it runs (the default queues one
 #: more, which then waits behind a long cluster), no statistical profiler samples the workers (no dashboard shows
-#: it), and ctrl+c is left to the batch (align.batch.dask_worker).
+#: it), and each is set up as the pool's are (align.batch.worker).
 LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False,
-                "distributed.worker.preload": ["align.batch.dask_worker"]}
+                "distributed.worker.preload": ["align.batch.worker"]}
 
 #: A cluster whose worker process died this many times is given up as failed (Dask's default is 3).
 MAX_ATTEMPTS = 2
@@ -52,7 +53,7 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
     while todo:
         retry: list[tuple[int, ClusterJob]] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
-                                 initializer=_ignore_interrupts) as pool:
+                                 initializer=prepare_worker) as pool:
             inflight: dict = {}
             broken = False
             try:
@@ -89,14 +90,6 @@ def run_in_pool(jobs: Sequence[tuple[int, ClusterJob]], workers: int, tick: floa
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         todo.extendleft(reversed(retry))
-
-
-def _ignore_interrupts() -> None:
-    """In each pool process: ctrl+c reaches the whole process group, and it is the batch's to handle (it stops
-    the workers); a worker of its own would only print a traceback."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
