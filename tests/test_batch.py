@@ -119,12 +119,13 @@ def test_manifest_bad_lines_are_named_with_their_line_numbers():
             '{"cluster": "ok", "articles": ["c", "d"]}\n'
             '{"cluster": "../up", "articles": ["a", "b"]}\n'
             '{"cluster": "bad", "articles": "a.txt"}\n'
-            '{"cluster": "summary.csv", "articles": ["a", "b"]}\n')
+            '{"cluster": "summary.csv", "articles": ["a", "b"]}\n'
+            '{"cluster": "stdin", "articles": ["a", "-"]}\n')
     specs = parse_manifest(text, "jsonl")
     assert [(s.line, s.error.split(":")[0] if s.error else "") for s in specs] == [
         (1, ""), (2, "malformed line"), (3, "malformed line"), (4, "malformed line"), (5, "empty cluster"),
         (6, "duplicate cluster id 'ok' (first on line 1)"), (7, "cluster id '../up'"), (8, "malformed line"),
-        (9, "cluster id 'summary.csv'")]
+        (9, "cluster id 'summary.csv'"), (10, "- (standard input) cannot be an article of a batch; name a file")]
 
 
 def test_csv_manifest_line_numbers_count_quoted_line_breaks():

@@ -170,6 +170,8 @@ def check_specs(specs: list[ClusterSpec], base: str = "") -> list[ClusterSpec]:
             out.append(replace(s, error=f"duplicate cluster id {s.cluster!r} (first on line {first_line[s.cluster]})"))
         elif not s.sources:
             out.append(replace(s, error="empty cluster: no articles"))
+        elif "-" in s.sources:
+            out.append(replace(s, error="- (standard input) cannot be an article of a batch; name a file"))
         else:
             out.append(replace(s, sources=tuple(resolve(src, base) for src in s.sources)))
     return out
