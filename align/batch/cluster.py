@@ -30,7 +30,8 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class Options:
-    """What every cluster of a run shares. Paths are absolute: a worker may run elsewhere."""
+    """What every cluster of a run shares. Paths are absolute: a worker may run elsewhere. `cache_dir` holds the
+    embeddings (unless not `use_cache`), the fetched pages and books' segmentations, as for `sbs align`."""
 
     out_dir: str
     model: str | None = None
@@ -86,16 +87,18 @@ def cluster_dir(out_dir: str | os.PathLike[str], cluster: str) -> Path:
     return Path(out_dir) / cluster
 
 
-def read_sources(sources: tuple[str, ...]):
-    """The cluster's articles (text, Markdown, HTML, PDF, Word files, folders of them, web addresses), named as
-    `sbs align` names them. The one place a source becomes a Document."""
+def read_sources(sources: tuple[str, ...], cache_dir: str | None = None):
+    """The cluster's articles (text, Markdown, HTML, PDF, Word files, folders of them, web addresses), read and
+    named as `sbs align` reads and names them; with `cache_dir`, fetched pages are kept in its pages/ folder and a
+    book's segmentation in its units/. The one place a source becomes a Document."""
     from align.document import expand_paths, unique_names
     from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, read_article
 
+    pages = Path(cache_dir) / "pages" if cache_dir else None
     docs = []
     for source in sources:
         paths = [source] if is_url(source) else expand_paths([source], ARTICLE_SUFFIXES, ARTICLE_KINDS)
-        docs.extend(read_article(p) for p in paths)
+        docs.extend(read_article(p, pages_dir=pages, cache_dir=cache_dir) for p in paths)
     return unique_names(docs)
 
 
@@ -194,7 +197,7 @@ def _run(job: ClusterJob, directory: Path, start: float) -> ClusterResult:
     from align.export import atomic_write, write_csv, write_groups_csv, write_json
 
     spec, options = job.spec, job.options
-    docs = read_sources(spec.sources)
+    docs = read_sources(spec.sources, options.cache_dir)
     if len(docs) < 2:
         raise ClusterError(f"needs at least two articles, got {len(docs)}")
     t_read = time.perf_counter()

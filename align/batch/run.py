@@ -52,7 +52,8 @@ def run_batch(
 ) -> BatchReport:
     """Align every cluster of `manifest` (a path, or ClusterSpecs from read_manifest) into `out_dir`/CLUSTER/.
 
-    Clusters already done with the same inputs are skipped unless `force`. `scheduler`: None for a local pool of
+    Clusters already done with the same inputs are skipped unless `force`. `cache_dir` (default: the user cache
+    folder) must be one every worker sees. `scheduler`: None for a local pool of
     `workers` processes (default: the CPU count), "local" for a Dask LocalCluster of `workers`, a scheduler's
     address, or a distributed.Client. The summary (out_dir/summary.csv) is rewritten at most every
     `summary_every` seconds as clusters finish, and at the end, also when interrupted.
@@ -68,8 +69,8 @@ def run_batch(
 
     # The model is resolved here (a missing one is one line before anything runs), not loaded.
     model_id = make_embedder(model, use_cache=False, models_dir=models_dir).model_id
-    options = Options(str(out), model, threshold, raw, use_cache,
-                      str(Path(cache_dir or default_cache_dir()).absolute()) if use_cache else None,
+    cache = Path(cache_dir or default_cache_dir()).absolute()
+    options = Options(str(out), model, threshold, raw, use_cache, str(cache),
                       str(Path(models_dir).absolute()) if models_dir else None)
     workers = max(1, workers or os.cpu_count() or 1)
     with ExitStack() as stack:
