@@ -360,7 +360,7 @@ WORDS = ("police fire city council mayor river bridge storm rain flood school co
          "army troops border minister hospital road station").split()
 
 
-def big_article(seed: int, sentences: int = 2500) -> str:
+def big_article(seed: int, sentences: int = 3000) -> str:
     """Long enough that aligning two takes seconds with the hashing embedder: the slow cluster a kill lands in."""
     r = random.Random(seed)
     return "\n\n".join(" ".join(r.choice(WORDS) for _ in range(12)).capitalize() + f" number {r.randint(1, 10**6)}."
@@ -369,8 +369,10 @@ def big_article(seed: int, sentences: int = 2500) -> str:
 
 @pytest.fixture
 def slow_manifest(tmp_path, clusters) -> tuple[Path, dict[str, list[str]]]:
-    """A slow cluster first, then small ones a second worker finishes while the slow one runs."""
-    slow = write_articles(tmp_path / "slow", "slow", [big_article(1), big_article(2)])
+    """A slow cluster first, then small ones a second worker finishes while the slow one runs. Its texts are new
+    to every test (nothing of it in the shared embedding cache), so it is slow each time."""
+    seed = random.randrange(1 << 30)
+    slow = write_articles(tmp_path / "slow", "slow", [big_article(seed), big_article(seed + 1)])
     small = {f"{c}{k}": a for k in range(2) for c, a in clusters.items() if c != "seeds"}
     allc = {"slow": slow, **small}
     return write_jsonl(tmp_path / "m.jsonl", allc), allc

@@ -109,10 +109,13 @@ def run_on_dask(jobs: Sequence[tuple[int, ClusterJob]], scheduler, workers: int,
         client = dask_client(scheduler, workers, stack)
         run = uuid.uuid4().hex[:8]
         finished: queue.SimpleQueue = queue.SimpleQueue()
-        futures = {}
-        for k, job in jobs:
-            fut = client.submit(run_cluster, job, key=f"sbs-batch-{run}-line{job.spec.line}", pure=False)
-            futures[fut] = (k, job)
+        # One call for all: the scheduler sees one group of many tasks and queues them, handing each worker the
+        # next when it is free (submitted one by one, the first few would be given out at once, some behind a
+        # long cluster on a busy worker).
+        submitted = client.map(run_cluster, [job for _, job in jobs], pure=False,
+                               key=[f"sbs-batch-{run}-line{job.spec.line}" for _, job in jobs])
+        futures = dict(zip(submitted, jobs))
+        for fut in submitted:
             fut.add_done_callback(finished.put)  # called on the client's thread as each one ends
         try:
             for _ in range(len(futures)):
