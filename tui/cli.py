@@ -105,7 +105,8 @@ def batch_parser() -> argparse.ArgumentParser:
     p.add_argument("manifest", metavar="MANIFEST", help="the clusters: a .jsonl or .csv file")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (made if missing)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="processes (or Dask workers with --scheduler local); default: the CPU count")
+                   help="processes (or Dask workers with --scheduler local); default: half the cores (each "
+                        "worker's model already uses them all)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for one on "
                         "this machine (needs pip install 'sidebyside[dask]')")

@@ -54,7 +54,7 @@ def run_batch(
 
     Clusters already done with the same inputs are skipped unless `force`. `cache_dir` (default: the user cache
     folder) must be one every worker sees. `scheduler`: None for a local pool of
-    `workers` processes (default: the CPU count), "local" for a Dask LocalCluster of `workers`, a scheduler's
+    `workers` processes (default: half the cores), "local" for a Dask LocalCluster of `workers`, a scheduler's
     address, or a distributed.Client. The summary (out_dir/summary.csv) is rewritten at most every
     `summary_every` seconds as clusters finish, and at the end, also when interrupted.
     """
@@ -72,7 +72,7 @@ def run_batch(
     cache = Path(cache_dir or default_cache_dir()).absolute()
     options = Options(str(out), model, threshold, raw, use_cache, str(cache),
                       str(Path(models_dir).absolute()) if models_dir else None)
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, workers or default_workers())
     with ExitStack() as stack:
         _claim(out, stack)
         results: dict[int, ClusterResult] = {}
@@ -111,6 +111,12 @@ def run_batch(
         finally:
             write_summary(str(summary), results.values(), raw)
     return BatchReport([results[k] for k in sorted(results)], summary)
+
+
+def default_workers() -> int:
+    """Half the cores: onnxruntime already runs one worker's model on every core, so on two cores a second worker
+    process only contends for them (bench/batch.py, cold: 59 clusters a minute with one worker, 45 with two)."""
+    return max(1, (os.cpu_count() or 2) // 2)
 
 
 def _claim(out: Path, stack: ExitStack) -> None:
