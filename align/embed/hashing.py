@@ -22,8 +22,15 @@ class HashingEmbedder:
         self.model_id = f"hashing-{dim}"
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        from align.pieces import encode_texts
+
+        return encode_texts(texts, self._encode, progress=progress)  # each distinct text once; no window
+
+    def _encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, t in enumerate(texts):
+            if progress and i and i % 512 == 0:
+                progress(i, len(texts))
             words = re.findall(r"\w+", t.lower())
             feats = words + [w[j:j + 3] for w in words for j in range(max(1, len(w) - 2))]
             for f in feats:

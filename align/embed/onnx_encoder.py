@@ -30,6 +30,8 @@ class OnnxEncoder:
         self.directory = directory
         self._model = None
         self._tokenizer = None
+        self._counter = None  # the same tokenizer without truncation: how many word pieces a text has, and where
+        self._window = 0  # word pieces the model reads at once, special tokens excluded
         self.built: BuiltModel | None = None
 
     @property
@@ -55,15 +57,33 @@ class OnnxEncoder:
                 options.log_severity_level = 3
                 session = ort.InferenceSession(str(built.onnx), options, providers=["CPUExecutionProvider"])
                 tok = tokenizers.Tokenizer.from_file(str(built.tokenizer))
+                counter = tokenizers.Tokenizer.from_file(str(built.tokenizer))
             except Exception as exc:  # a file that passed its checksum but does not load: say so, in one line
                 raise ModelError(f"model {self.name}: cannot load {built.directory} ({type(exc).__name__}); "
                                  f"delete that folder to rebuild it") from None
             tok.enable_truncation(built.max_tokens)
             tok.no_padding()
-            self._tokenizer, self._model = tok, session
+            counter.no_truncation()
+            counter.no_padding()
+            self._window = built.max_tokens - len(counter.encode("").ids)  # [CLS] and [SEP], or <s> and </s>
+            self._tokenizer, self._counter, self._model = tok, counter, session
         return self._model
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Each distinct text once; a text longer than the model's window by pieces (align.pieces)."""
+        from align.pieces import encode_texts
+
+        if not len(texts):
+            return empty()
+        self.load()
+        return encode_texts(texts, self._encode, self._window, self._offsets, progress)
+
+    def _offsets(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """Character offsets of each text's word pieces (no special tokens, no truncation)."""
+        assert self._counter is not None
+        return [e.offsets for e in self._counter.encode_batch(texts, add_special_tokens=False)]
+
+    def _encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return empty()

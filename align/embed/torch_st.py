@@ -38,6 +38,22 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Each distinct text once; a text longer than the model's window by pieces (align.pieces)."""
+        from align.pieces import encode_texts
+
+        if not len(texts):
+            return empty()
+        model = self.load()
+        window = int(model.max_seq_length) - model.tokenizer.num_special_tokens_to_add(False)
+        return encode_texts(texts, self._encode, window, self._offsets, progress)
+
+    def _offsets(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """Character offsets of each text's word pieces, as the model's tokenizer cuts them (no truncation)."""
+        enc = self.load().tokenizer(texts, add_special_tokens=False, truncation=False, return_offsets_mapping=True,
+                                    return_attention_mask=False, return_token_type_ids=False, verbose=False)
+        return enc["offset_mapping"]
+
+    def _encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return empty()

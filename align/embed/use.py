@@ -41,6 +41,11 @@ class UseEncoder:
         return self._model
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        from align.pieces import encode_texts
+
+        return encode_texts(texts, self._encode, progress=progress)  # each distinct text once
+
+    def _encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return empty()
