@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -83,6 +83,10 @@ class Comparison:
         return self._groups
 
 
+#: (stage, done, total) for the stages after embedding, e.g. ("scoring pairs", 3, 10).
+Stage = Callable[[str, int, int], None]
+
+
 def compare(
     documents: Sequence[Document],
     embedder: Embedder,
@@ -90,12 +94,17 @@ def compare(
     progress: Progress | None = None,
     embeddings: Sequence[np.ndarray] | None = None,
     weights: Weights | None = None,
+    stage: Stage | None = None,
 ) -> Comparison:
-    """Embed (unless `embeddings` are given) and score every pair, with the weights fitted for the embedder's
-    model (or `weights`)."""
+    """Embed (unless `embeddings` are given; `progress` counts sentences) and score every pair (`stage` counts
+    pairs), with the weights fitted for the embedder's model (or `weights`)."""
     docs = list(documents)
     embs = list(embeddings) if embeddings is not None else embed_documents(docs, embedder, progress)
     weights = weights or Weights.load(getattr(embedder, "weights_name", None) or "fast")
-    scores = {(i, j): score_pair(docs[i], docs[j], embs[i], embs[j], weights)
-              for i, j in combinations(range(len(docs)), 2)}
+    pairs = list(combinations(range(len(docs)), 2))
+    scores = {}
+    for k, (i, j) in enumerate(pairs):
+        if stage:
+            stage("scoring pairs", k, len(pairs))
+        scores[(i, j)] = score_pair(docs[i], docs[j], embs[i], embs[j], weights)
     return Comparison(docs, scores, threshold)

@@ -8,13 +8,19 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-#: Files larger than this are refused: sidebyside compares articles and books, not data dumps.
-MAX_BYTES = 64 * 1024 * 1024
+#: (characters done, total) of a segmentation.
+Progress = Callable[[int, int], None]
+
+#: Files larger than this are refused: sidebyside compares articles and books (a whole Bible is 4.3 MB), not data
+#: dumps. Reading and segmenting 20 MB takes at most about 30 s here, with a progress line.
+MAX_BYTES = 20 * 1024 * 1024
 #: Documents with more units than this are refused: a whole Bible is about 35,000; embedding 50,000 sentences
-#: already takes several minutes on a CPU, and a file of a million one-word lines would take hours.
+#: already takes several minutes on a CPU, and a file of a million one-word lines would take hours. Segmentation
+#: stops as soon as a document passes it.
 MAX_UNITS = 50_000
 
 
@@ -64,28 +70,31 @@ class Document:
 
 
 def document_from_text(name: str, text: str, path: str | None = None, origin: Origin = Origin(), *,
-                       cache_dir: str | os.PathLike[str] | None = None) -> Document:
-    """The document of `text`; with `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache)."""
-    return Document(name=name, text=text, sentences=tuple(_units(text, cache_dir)), path=path, origin=origin)
+                       cache_dir: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                       limit: int | None = None) -> Document:
+    """The document of `text`; with `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache).
+    `progress(characters done, total)` follows the segmentation, and with a `limit` it stops after `limit + 1`
+    units (see align.segment.segment)."""
+    return Document(name=name, text=text, sentences=tuple(_units(text, cache_dir, progress, limit)), path=path,
+                    origin=origin)
 
 
-def _units(text: str, cache_dir: str | os.PathLike[str] | None) -> list[Sentence]:
+def _units(text: str, cache_dir: str | os.PathLike[str] | None, progress: Progress | None = None,
+           limit: int | None = None) -> list[Sentence]:
     """Segment the text; a book's segmentation (seconds of syntok) is read back from the cache, if there is one."""
     from align.cache import UNITS_MIN_CHARS
+    from align.segment import segment
 
     if cache_dir is None or len(text) < UNITS_MIN_CHARS:
-        from align.segment import segment
-
-        return segment(text)
+        return segment(text, progress, limit)
     from align.cache import UnitCache
 
     cache = UnitCache(cache_dir)
     units = cache.get(text)
     if units is None:
-        from align.segment import segment
-
-        units = segment(text)
-        cache.put(text, units)
+        units = segment(text, progress, limit)
+        if limit is None or len(units) <= limit:  # a segmentation cut short is not the text's
+            cache.put(text, units)
     return units
 
 
@@ -125,23 +134,26 @@ def _binary_kind(head: bytes) -> str:
     return ""
 
 
-def read_document(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
+def read_document(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None,
+                  progress: Progress | None = None) -> Document:
     """Read a UTF-8 text or Markdown file (`-` is standard input) and segment it.
 
-    Refused with one line: a missing, unreadable, binary or non-text file, a device, anything over MAX_BYTES,
-    and a file with no text at all (an empty download is a mistake worth saying, not an empty column). With
-    `cache_dir`, a book's segmentation is kept there, so it opens at once the next time.
+    Refused with one line: a missing, unreadable, binary or non-text file, a device, anything over MAX_BYTES or
+    MAX_UNITS, and a file with no text at all (an empty download is a mistake worth saying, not an empty column).
+    With `cache_dir`, a book's segmentation is kept there, so it opens at once the next time; `progress(characters
+    done, total)` follows the segmentation (seconds for a book).
     """
     spath = os.fspath(path)
     data = read_bytes(spath)
     shown = "stdin" if spath == "-" else spath
-    return text_document(data, shown, "-" if spath == "-" else spath, cache_dir=cache_dir)
+    return text_document(data, shown, "-" if spath == "-" else spath, cache_dir=cache_dir, progress=progress)
 
 
-def text_document(data: bytes, shown: str, path: str, *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
+def text_document(data: bytes, shown: str, path: str, *, cache_dir: str | os.PathLike[str] | None = None,
+                  progress: Progress | None = None) -> Document:
     """A document from the bytes of a text file; `shown` names it in errors ("stdin" for `-`)."""
     name = "stdin" if path == "-" else Path(path).name
-    return document_or_empty(name, decode(data, shown), shown, path, cache_dir=cache_dir)
+    return document_or_empty(name, decode(data, shown), shown, path, cache_dir=cache_dir, progress=progress)
 
 
 def read_bytes(spath: str) -> bytes:
@@ -206,15 +218,18 @@ def _file_kind(mode: int) -> str:
 
 
 def document_or_empty(name: str, text: str, shown: str, path: str | None, origin: Origin = Origin(),
-                      empty: str = "", *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
+                      empty: str = "", *, cache_dir: str | os.PathLike[str] | None = None,
+                      progress: Progress | None = None) -> Document:
     """The document, or one line if it has no sentences (`empty` says why, for text that was extracted) or too
-    many. With `cache_dir`, a book's segmentation is kept there."""
-    doc = document_from_text(name, text, path=path, origin=origin, cache_dir=cache_dir)
+    many (segmentation stops just past MAX_UNITS: the rest of a huge file is not worth the wait). With
+    `cache_dir`, a book's segmentation is kept there."""
+    doc = document_from_text(name, text, path=path, origin=origin, cache_dir=cache_dir, progress=progress,
+                             limit=MAX_UNITS)
     if not doc.sentences:
         why = empty or ("empty file" if not text else "only white space")
         raise DocumentError(f"{shown}: {why}, nothing to compare")
     if len(doc.sentences) > MAX_UNITS:
-        raise DocumentError(f"{shown}: too many sentences ({len(doc.sentences):,}; the limit is {MAX_UNITS:,})")
+        raise DocumentError(f"{shown}: too many sentences (more than {MAX_UNITS:,}, the limit)")
     return doc
 
 

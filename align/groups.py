@@ -49,8 +49,10 @@ SECOND_FACT_SUPPORT = 1.25
 SECOND_VOICE_SUPPORT = 0.4
 #: Support between two sentences that count the same thing for the same event.
 QUANTITY_SUPPORT = 1.5
-#: Sentences with quantities of one kind compared pairwise at most (a book's worth of numbers is skipped).
-QUANTITY_BUCKET = 4000
+#: Pairs of sentences in different articles that count one kind of thing, at most: a kind of count stated more often
+#: than that (a book's worth of numbers, a file of one sentence repeated) says nothing about which two report one
+#: fact, and is skipped.
+QUANTITY_PAIRS = 50_000
 
 Node = tuple[int, int]  # (document index, sentence index)
 Members = dict[int, list[int]]
@@ -77,10 +79,37 @@ class _Support:
                 self._weak((a, i), (b, j), s)
         for u, v in _shared_quantities(documents):
             self._weak(u, v, max(self.weak.get(u, {}).get(v, 0.0), min(0.95, self.level(QUANTITY_SUPPORT))))
+        self._near: dict[Node, dict[int, list[Node]]] = {}
 
     def _weak(self, u: Node, v: Node, s: float) -> None:
         self.weak.setdefault(u, {})[v] = s
         self.weak.setdefault(v, {})[u] = s
+
+    def near(self, n: Node) -> dict[int, list[Node]]:
+        """The sentences n has any support from (links and candidates), by article, sorted."""
+        if n not in self._near:
+            by_doc: dict[int, list[Node]] = {}
+            for o in sorted(set(self.links.get(n, ())) | set(self.weak.get(n, ()))):
+                by_doc.setdefault(o[0], []).append(o)
+            self._near[n] = by_doc
+        return self._near[n]
+
+    def best(self, n: Node, d: int, ss: list[int], member: Callable[[Node], bool] | None = None) -> float:
+        """max(self(n, (d, s)) for s in ss). With `member` (whether a sentence is among ss), through n's supporters
+        when they are fewer: a fact one article tells in a thousand copies must not cost a thousand look-ups
+        per sentence that joins it (support is never negative, and 0 where there is none)."""
+        near = self.near(n).get(d, ()) if member is not None else ()
+        if member is None or len(ss) <= len(near):
+            return max(self(n, (d, s)) for s in ss)
+        return max((self(n, o) for o in near if member(o)), default=0.0)
+
+    def strength(self, n: Node, nodes: list[Node], node_set: set[Node]) -> float:
+        """sum(self(n, o) for o in nodes if o[0] != n[0]) for `nodes` sorted; only n's supporters add anything, so
+        they are summed alone, in the same order (the same float) when they are fewer."""
+        near = [o for d, os in self.near(n).items() if d != n[0] for o in os]
+        if len(near) >= len(nodes):
+            return sum(self(n, o) for o in nodes if o[0] != n[0])
+        return sum(self(n, o) for o in near if o in node_set)
 
     def level(self, multiple: float) -> float:
         return multiple * self.threshold
@@ -92,16 +121,15 @@ class _Support:
         # .count_partners): it keeps the support that shared count gives.
         return weak if s is None else max(s, weak) if s < self.threshold - SECOND_PARTNER_MARGIN else s
 
-    def joins(self, small: list[Node], large: list[Node], average: float = MERGE_SUPPORT) -> float | None:
-        """Average support if `small` may join `large`: each sentence of `small` must be supported by a strict
-        majority of the other articles in `large` (an article's support is its best sentence's), and the
-        average over those articles must reach `average` (a multiple of the link threshold)."""
-        by_doc: dict[int, list[Node]] = {}
-        for o in large:
-            by_doc.setdefault(o[0], []).append(o)
+    def joins(self, small: list[Node], large: Members, average: float = MERGE_SUPPORT,
+              member: Callable[[Node], bool] | None = None) -> float | None:
+        """Average support if `small` may join the group `large`: each sentence of `small` must be supported by a
+        strict majority of the other articles in `large` (an article's support is its best sentence's), and the
+        average over those articles must reach `average` (a multiple of the link threshold). `member` tells
+        whether a sentence is in `large` (see `best`)."""
         total, count = 0.0, 0
         for n in small:
-            sup = [max(self(n, o) for o in nodes) for d, nodes in by_doc.items() if d != n[0]]
+            sup = [self.best(n, d, ss, member) for d, ss in large.items() if d != n[0]]
             if not sup:
                 continue
             if sum(1 for s in sup if s >= self.level(WEAK_SUPPORT)) * 2 <= len(sup):
@@ -142,7 +170,7 @@ def build_groups(
         if gu == gv or groups[gu].keys() & groups[gv].keys():
             continue
         small, large = sorted((gu, gv), key=lambda g: (_size(groups[g]), g))
-        if support.joins(_nodes(groups[small]), _nodes(groups[large])) is None:
+        if support.joins(_nodes(groups[small]), groups[large], member=_in_group(group_of, large)) is None:
             continue
         for d, ss in groups.pop(small).items():
             groups[large][d] = ss
@@ -157,7 +185,7 @@ def build_groups(
         options = []
         for h in {group_of[o] for o in links[node]} - {g}:
             if node[0] in groups[h]:
-                avg = support.joins([node], _nodes(groups[h]))
+                avg = support.joins([node], groups[h], member=_in_group(group_of, h))
                 if avg is not None:
                     options.append((avg, -h))
         if options:
@@ -180,7 +208,8 @@ def build_groups(
             best = None
             for c in cands:
                 alone = _size(groups[group_of[c]]) == 1 if c in group_of else True
-                avg = support.joins([c], nodes, ATTACH_SUPPORT if alone else SECOND_FACT_SUPPORT)
+                avg = support.joins([c], members, ATTACH_SUPPORT if alone else SECOND_FACT_SUPPORT,
+                                    _in_group(group_of, gid))
                 if avg is not None and (best is None or avg > best[0]):
                     best = (avg, c, alone)
             if best is not None:
@@ -198,6 +227,10 @@ def build_groups(
     #    two rows would read the same.
     rows = [(m, {n for n in _nodes(m) if group_of.get(n, gid) != gid}) for gid, m in groups.items() if len(m) >= 2]
     grouped = {n for m, _ in rows for n in _nodes(m)}
+    row_of: dict[Node, set[int]] = {}  # the rows each sentence is in
+    for x, (m, _) in enumerate(rows):
+        for n in _nodes(m):
+            row_of.setdefault(n, set()).add(x)
     for node in sorted(links):
         if node in grouped:
             continue
@@ -206,16 +239,21 @@ def build_groups(
         # row around the same partner sentence, provided some other article of the row shows it support too:
         # one link alone does not pull a sentence into a fact.
         homes = []
-        for x, (m, _) in enumerate(rows):
-            if partner[1] not in m.get(partner[0], ()) or node[0] in m:
+        for x in sorted(row_of.get(partner, ())):
+            m = rows[x][0]
+            if node[0] in m:
                 continue
-            best = {d: max(support(node, (d, s)) for s in ss) for d, ss in m.items()}
+            best = {d: support.best(node, d, ss, lambda o, x=x: x in row_of.get(o, ())) for d, ss in m.items()}
             if any(v >= support.level(SECOND_VOICE_SUPPORT) for d, v in best.items() if d != partner[0]):
                 homes.append((sum(best.values()) / len(best), -x))
         if homes:
-            rows[-max(homes)[1]][0][node[0]] = [node[1]]
+            x = -max(homes)[1]
+            rows[x][0][node[0]] = [node[1]]
+            row_of.setdefault(node, set()).add(x)
         else:
             rows.append(({node[0]: [node[1]], partner[0]: [partner[1]]}, {partner}))
+            for n in (node, partner):
+                row_of.setdefault(n, set()).add(len(rows) - 1)
         grouped.add(node)
 
     # 5. The rest is reported by one article only.
@@ -256,6 +294,10 @@ def _with_copies(documents, alignments, scores, singles, copies: dict[int, int])
     return out
 
 
+def _in_group(group_of: dict[Node, int], gid: int) -> Callable[[Node], bool]:
+    return lambda o: group_of.get(o) == gid
+
+
 def _nodes(members: Members) -> list[Node]:
     return [(d, s) for d, ss in members.items() for s in ss]
 
@@ -276,22 +318,30 @@ def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
                 buckets.setdefault((harmed(q), q.event), []).append(((d, s.index), q))
     out = set()
     for items in buckets.values():
-        if len(items) > QUANTITY_BUCKET:
+        by_doc: dict[int, list[tuple[Node, object]]] = {}
+        for item in items:
+            by_doc.setdefault(item[0][0], []).append(item)
+        sizes = [len(x) for x in by_doc.values()]
+        if (sum(sizes) ** 2 - sum(k * k for k in sizes)) // 2 > QUANTITY_PAIRS:
             continue
-        for x, (u, qu) in enumerate(items):
-            for v, qv in items[x + 1:]:
-                if u[0] != v[0] and comparable(qu, qv):
-                    out.add((u, v) if u < v else (v, u))
+        docs = sorted(by_doc)
+        for a, da in enumerate(docs):
+            for db in docs[a + 1:]:
+                for u, qu in by_doc[da]:
+                    for v, qv in by_doc[db]:
+                        if comparable(qu, qv):
+                            out.add((u, v))
     return sorted(out)
 
 
-def _fact(documents: list[Document], members: Members, support: Callable[[Node, Node], float],
+def _fact(documents: list[Document], members: Members, support: _Support,
           borrowed: set[Node] = frozenset()) -> FactGroup:
     members = {d: sorted(set(ss)) for d, ss in sorted(members.items())}
     nodes = _nodes(members)
+    node_set = set(nodes)
 
     def strength(n: Node) -> float:
-        return sum(support(n, o) for o in nodes if o[0] != n[0])
+        return support.strength(n, nodes, node_set)
 
     def text(n: Node) -> str:
         return documents[n[0]].sentences[n[1]].text

@@ -9,7 +9,7 @@ photo credits to captions). None keeps `Lt. Gen.` together, hence the small titl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from align.document import Sentence
 
@@ -26,6 +26,11 @@ _TITLE = re.compile(
     r"(?:^|[\s(“\"])(?:Lt|Lieut|Gen|Col|Maj|Capt|Cpt|Sgt|Cpl|Adm|Cmdr|Gov|Sen|Rep|Rev|Hon|Pres|Dr|Mr|Mrs|Ms|Prof"
     r"|St|Mt|Ft|Jr|Sr|No|Nos|Vol|vs|approx|Corp|Inc|Ltd|Co|Dept|Univ|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec)\.$"
 )
+#: Every character at which syntok may end a sentence: its terminals and opening brackets (tests/test_long_inputs.py
+#: checks this against syntok's own lists). A stretch of text without one is a single sentence, found without
+#: running syntok (pure Python, about 1.5 s a megabyte) over it: a 5 MB line with no full stop takes 0.1 s.
+_SYNTOK_BREAKS = re.compile(r"[.!?;\u203c\u203d\u2047\u2048\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61"
+                            r"(\[{\u2329\u2983\u2985\u3018\u301a\ufd3e\ufe59\ufe5b\ufe5d\uff08\uff3b\uff5b\uff5f]")
 #: White space for trimming units: every Unicode space (str.isspace) plus the invisible BOM and zero-width ones.
 _SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff\u200b\u2060"
 
@@ -40,15 +45,23 @@ _CREDIT = re.compile(
 )
 
 
-def segment(text: str) -> list[Sentence]:
+def segment(text: str, progress: Callable[[int, int], None] | None = None,
+            limit: int | None = None) -> list[Sentence]:
+    """The units of `text` in reading order. Linear in the text's length: `progress(characters done, total)` is
+    called after each paragraph and each window of a long one; with a `limit`, segmentation stops after
+    `limit + 1` units (a caller that refuses more than `limit` need not wait for the rest)."""
     units: list[Sentence] = []
     for para, (start, end, kind) in enumerate(_blocks(text)):
         credit = False
-        for i, (s, e) in enumerate(_sentences(text, start, end)):
+        for i, (s, e) in enumerate(_sentences(text, start, end, progress)):
             unit_kind = kind if i == 0 else "sentence"
             # A credit marks the rest of its paragraph too ("File- Damage after ... Image provided by ... © AFP").
             credit = credit or bool(_CREDIT.search(text[s:e]))
             units.append(Sentence(len(units), s, e, text[s:e], "credit" if credit else unit_kind, para))
+        if limit is not None and len(units) > limit:
+            return units[:limit + 1]
+        if progress:
+            progress(end, len(text))
     return units
 
 
@@ -85,9 +98,10 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         line = text[s:e]
         if cur is not None:
-            prev = text[cur[0]:cur[1]]
-            joins = (not _END.search(prev) and line[:1].islower() and not _BULLET.match(line)
-                     and not _HEADING.match(prev))
+            # Only the paragraph's last characters and its start decide (it may already be long: a soft-wrapped
+            # book; looking at all of it for every line would be quadratic). It ends without white space.
+            joins = (not _END.search(text, max(cur[0], cur[1] - 2), cur[1]) and line[:1].islower()
+                     and not _BULLET.match(line) and not _HEADING.match(text, cur[0], cur[1]))
             if joins:
                 cur = (cur[0], e)
                 continue
@@ -108,13 +122,16 @@ def _classify(text: str, s: int, e: int) -> tuple[int, int, str]:
     return s, e, "sentence"
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _sentences(text: str, start: int, end: int,
+               progress: Callable[[int, int], None] | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = start
     while pos < end:
         stop = end if end - pos <= WINDOW else _window_end(text, pos, pos + WINDOW)
         spans.extend(_syntok_spans(text, pos, stop))
         pos = stop
+        if progress and pos < end:
+            progress(pos, len(text))
     spans = _merge_titles(text, spans)
     out: list[tuple[int, int]] = []
     for s, e in spans:
@@ -138,6 +155,9 @@ def _syntok_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     import syntok.segmenter as syntok_segmenter
 
     chunk = text[start:end]
+    if not _SYNTOK_BREAKS.search(chunk):
+        s, e = _trim(text, start, end)
+        return [(s, e)] if e > s else []
     spans = []
     try:
         for paragraph in syntok_segmenter.analyze(chunk):
@@ -190,11 +210,18 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _merge_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        if out and _TITLE.search(text[out[-1][0]:out[-1][1]]) and "\n" not in text[out[-1][1]:s]:
+        # The title is at the unit's end: its last characters decide (a chain of merges must not re-read the unit).
+        if out and _TITLE.search(_tail(text, *out[-1])) and "\n" not in text[out[-1][1]:s]:
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
     return out
+
+
+def _tail(text: str, s: int, e: int, size: int = 16) -> str:
+    """The end of text[s:e] for _TITLE: whole when short, else its last `size` characters after a space, which
+    keeps _TITLE's answer (a title and the character before it are at most 8 characters)."""
+    return text[s:e] if e - s <= size else " " + text[e - size:e]
 
 
 def _cut_long(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:

@@ -158,11 +158,12 @@ def run_batch(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def read_sources(paths: list[str], announce: bool = False, cache_dir=None):
+def read_sources(paths: list[str], announce: bool = False, cache_dir=None, line=None):
     """Every article that can be read, and one line for each source that cannot (all are tried).
 
     `announce`: say on stderr which web pages were fetched and where each was kept. `cache_dir`
-    (Settings.cache_dir): a book's segmentation and the fetched pages are kept there."""
+    (Settings.cache_dir): a book's segmentation and the fetched pages are kept there. `line` (a ProgressLine)
+    shows the fetching and reading of each."""
     from align.document import DocumentError, expand_paths, unique_names
     from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, is_url, read_article
 
@@ -173,25 +174,33 @@ def read_sources(paths: list[str], announce: bool = False, cache_dir=None):
     for given in paths:
         try:
             for p in [given] if is_url(given) else expand_paths([given], ARTICLE_SUFFIXES, ARTICLE_KINDS):
-                if is_url(p) and sys.stderr.isatty():  # a page can take seconds: say what the wait is for
+                if is_url(p) and line is not None and line.enabled:
+                    line.update(f"fetching {p}")
+                elif is_url(p) and sys.stderr.isatty():  # a page can take seconds: say what the wait is for
                     print(f"sbs: fetching {visible(p)} …", file=sys.stderr, flush=True)
+                step = None
+                if line is not None:
+                    def step(done: int, total: int, what: str = f"reading {p if is_url(p) else Path(p).name}"):
+                        line.update(what, done, total, "characters")
                 try:
                     doc = read_article(p, pages_dir=Path(cache_dir) / "pages" if cache_dir else None,
-                                       cache_dir=cache_dir)
+                                       cache_dir=cache_dir, progress=step)
                 except DocumentError as exc:
                     failures.append(str(exc))
                     continue
                 docs.append(doc)
                 if announce and doc.origin.kept:
+                    if line is not None:
+                        line.clear()
                     print(f"sbs: fetched {visible(p)}; kept as {visible(doc.origin.kept)}", file=sys.stderr)
         except DocumentError as exc:
             failures.append(str(exc))
     return unique_names(docs), failures
 
 
-def load_documents(paths: list[str], announce: bool = False, cache_dir=None):
+def load_documents(paths: list[str], announce: bool = False, cache_dir=None, line=None):
     """The articles, or SourcesError naming every one that cannot be read."""
-    docs, failures = read_sources(paths, announce, cache_dir)
+    docs, failures = read_sources(paths, announce, cache_dir, line)
     if failures:
         raise SourcesError(failures)
     return docs
@@ -204,6 +213,28 @@ def _quiet_parsers() -> None:
 
     for name in ("pypdf", "trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+#: Distinct sentences to embed from which `sbs align` says so on a standard error that is not a terminal (a
+#: terminal has the progress line): about a minute of the default model on a laptop's CPU.
+LONG_EMBEDDING = 5_000
+
+
+def _prepare_model(docs, embedder, line) -> None:
+    """Load the model now, under its own progress stage, unless every article's embeddings are cached (then the
+    model is never loaded); and say in one line when many sentences are to be embedded and no progress line
+    shows."""
+    cache = getattr(embedder, "cache", None)
+    missing = [d for d in docs if d.texts and (cache is None or not cache.path(embedder.model_id, d.texts).exists())]
+    if not missing:
+        return
+    inner = getattr(embedder, "inner", embedder)
+    new = len({t for d in missing for t in d.texts})
+    if not line.enabled and new >= LONG_EMBEDDING and hasattr(inner, "load"):
+        print(f"sbs: embedding {new:,} sentences (minutes on a CPU; cached for later runs)", file=sys.stderr)
+    if hasattr(inner, "load") and getattr(inner, "_model", None) is None:
+        line.update("loading the model")
+        inner.load()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,8 +326,18 @@ def make_embedder_for(settings):
 
 
 def run_align(args: argparse.Namespace) -> int:
+    from tui.progress_line import ProgressLine
+
+    line = ProgressLine()
+    try:
+        return _run_align(args, line)
+    finally:
+        line.clear()  # on success, on an error line, on ctrl+c: the terminal is left clean
+
+
+def _run_align(args: argparse.Namespace, line) -> int:
     from align.compare import compare
-    from align.export import write_csv, write_groups_csv, write_json
+    from align.export import select_pairs, write_csv, write_groups_csv, write_json
 
     threshold = _threshold(args.threshold)
     settings = settings_from(args, threshold)
@@ -310,7 +351,7 @@ def run_align(args: argparse.Namespace) -> int:
             raise CliError(f"{p}: given for two outputs; each needs a file of its own")
     if args.save_text is not None and not os.path.isdir(args.save_text):
         raise CliError(f"--save-text {args.save_text}: no such directory")
-    docs = load_documents(args.files, announce=True, cache_dir=settings.cache_dir)
+    docs = load_documents(args.files, announce=True, cache_dir=settings.cache_dir, line=line)
     if len(docs) < 2:
         raise CliError(f"align needs at least two articles, got {len(docs)}")
     from align.export import refuse_an_article
@@ -318,11 +359,22 @@ def run_align(args: argparse.Namespace) -> int:
     for p in outputs:  # before the model loads: a refused run should cost nothing
         refuse_an_article(p, docs)
     embedder = make_embedder_for(settings)
-    progress = _stderr_progress() if sys.stderr.isatty() else None
-    comparison = compare(docs, embedder, threshold, progress)
-    if progress:
-        print("\r\033[K", end="", file=sys.stderr)
+    _prepare_model(docs, embedder, line)
+    comparison = compare(docs, embedder, threshold,
+                         lambda done, total: line.update("embedding sentences", done, total),
+                         stage=line.update)
     pair = tuple(args.pair) if args.pair else None
+    # Linking and grouping run here, each under its own stage, rather than unseen inside the writers.
+    chosen = select_pairs(comparison, pair) if args.csv or args.json or args.html else []
+    for k, (i, j) in enumerate(chosen):
+        line.update("linking pairs", k, len(chosen))
+        comparison.alignment(i, j)
+    if args.json or args.groups_csv or args.html:
+        line.update("grouping facts across the articles")
+        comparison.groups()
+    line.update("writing")
+    if "-" in outputs:
+        line.clear()  # standard output may be this terminal too
     stdout = sys.stdout
     if "-" in (args.csv, args.json, args.groups_csv, args.html) and stdout.isatty():
         # Article text is data: on a terminal it is shown, never obeyed. A pipe or a file gets it unchanged.
@@ -349,6 +401,7 @@ def run_align(args: argparse.Namespace) -> int:
             wrote.append((args.html, "the report"))
     finally:
         sys.stdout = stdout
+    line.clear()
     for path, what in wrote:  # a file written says so (standard output speaks for itself)
         if path != "-":
             print(f"sbs: wrote {visible(what)} to {visible(path)}", file=sys.stderr)
@@ -375,19 +428,18 @@ class TerminalSafe:
         return True
 
 
-def _stderr_progress():
-    def show(done: int, total: int) -> None:
-        print(f"\rsbs: embedding sentences {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
 def run_app(args: argparse.Namespace) -> int:
     settings = settings_from(args, _threshold(args.threshold))
     paths = args.files or seed_paths()
     if not paths:
         raise CliError(f"no FILE given and no bundled seeds in {seed_dir()}")
-    docs, failures = read_sources(paths, cache_dir=settings.cache_dir)
+    from tui.progress_line import ProgressLine
+
+    line = ProgressLine()
+    try:  # a book takes seconds to segment: say so before the screen opens
+        docs, failures = read_sources(paths, cache_dir=settings.cache_dir, line=line)
+    finally:
+        line.clear()
     if len(docs) < 2:
         if failures:
             raise SourcesError(failures)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from align.document import TEXT_SUFFIXES, Document, DocumentError, Origin, read_bytes, text_document
+from align.document import TEXT_SUFFIXES, Document, DocumentError, Origin, Progress, read_bytes, text_document
 from align.readers.fetch import MAX_PAGE_BYTES, TIMEOUT, fetch, is_url, keep_page
 
 FORMAT_SUFFIXES = {
@@ -32,11 +32,13 @@ __all__ = ["ARTICLE_KINDS", "ARTICLE_SUFFIXES", "read_article", "is_url", "url_n
 
 
 def read_article(source: str, pages_dir: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT,
-                 max_bytes: int = MAX_PAGE_BYTES, *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
+                 max_bytes: int = MAX_PAGE_BYTES, *, cache_dir: str | os.PathLike[str] | None = None,
+                 progress: Progress | None = None) -> Document:
     """The article at `source` (a path, `-` for standard input, or an http(s) address), segmented.
 
     A fetched page that gives an article is kept in `pages_dir` (default: the user cache's pages/ folder) and
-    named in `origin.kept`. With `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache)."""
+    named in `origin.kept`. With `cache_dir`, a book's segmentation is kept there (align.cache.UnitCache).
+    `progress(characters done, total)` follows the segmentation of a text file."""
     if is_url(source):
         page = fetch(source, timeout=timeout, max_bytes=max_bytes)
         doc = from_bytes(page.data, page.format, url_name(page.final_url), source, None, url=page.final_url,
@@ -45,12 +47,14 @@ def read_article(source: str, pages_dir: str | os.PathLike[str] | None = None, t
         return replace(doc, origin=replace(doc.origin, kept=kept))
     data = read_bytes(source)
     if source == "-":
-        return from_bytes(data, sniff("", data), "stdin", "stdin", "-", cache_dir=cache_dir)
-    return from_bytes(data, sniff(source, data), Path(source).name, source, source, cache_dir=cache_dir)
+        return from_bytes(data, sniff("", data), "stdin", "stdin", "-", cache_dir=cache_dir, progress=progress)
+    return from_bytes(data, sniff(source, data), Path(source).name, source, source, cache_dir=cache_dir,
+                      progress=progress)
 
 
 def from_bytes(data: bytes, fmt: str, name: str, shown: str, path: str | None, url: str = "",
-               kept: str = "", *, cache_dir: str | os.PathLike[str] | None = None) -> Document:
+               kept: str = "", *, cache_dir: str | os.PathLike[str] | None = None,
+               progress: Progress | None = None) -> Document:
     """A document from bytes in a known format (html, pdf, docx or text)."""
     if fmt == "html":
         from align.readers.html_page import html_document
@@ -64,7 +68,7 @@ def from_bytes(data: bytes, fmt: str, name: str, shown: str, path: str | None, u
         from align.readers.docx_file import docx_document
 
         return docx_document(data, name, shown, path, url=url, kept=kept, cache_dir=cache_dir)
-    doc = text_document(data, shown, path or "-", cache_dir=cache_dir)
+    doc = text_document(data, shown, path or "-", cache_dir=cache_dir, progress=progress)
     if url or kept:
         doc = replace(doc, name=name, path=path, origin=Origin(url=url, kept=kept))
     return doc
