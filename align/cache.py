@@ -58,18 +58,22 @@ class EmbeddingCache:
 
     def put(self, model_id: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         p = self.path(model_id, texts)
+        tmp = None
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 np.save(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
             os.replace(tmp, p)
+            tmp = None
         except OSError:
-            # A cache that cannot be written (read-only home, full disk) only costs speed.
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except Exception:
-                pass
+            pass  # a cache that cannot be written (read-only home, full disk) only costs speed
+        finally:
+            if tmp is not None:  # failed or interrupted (ctrl+c): no half-written file is left behind
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
     @staticmethod
     def _drop(p: Path) -> None:

@@ -132,10 +132,16 @@ class SideBySideApp(App[int]):
                 last = -2  # every sentence is encoded: what is left is scoring and linking the pairs
                 reply_to.post_message(AlignmentStage(f"all {n} sentences encoded; scoring and linking the pairs"))
 
+        def stage(name: str, done: int, n: int) -> None:  # scoring the pairs: one step a pair
+            if worker.is_cancelled:
+                raise _Cancelled
+            reply_to.post_message(AlignmentProgress(done, n, name, "pairs"))
+
         try:
-            comparison = compare(documents, embedder, threshold, progress)
+            comparison = compare(documents, embedder, threshold, progress, stage=stage)
         except _Cancelled:
             return
+        reply_to.post_message(AlignmentStage("linking the pair on screen"))
         comparison.alignment(left, right)  # link and classify the pair on screen here, not on the event loop
         reply_to.post_message(Aligned(comparison))
 

@@ -22,12 +22,14 @@ class AlignmentStage(Message):
 
 
 class AlignmentProgress(Message):
-    """Sentences encoded so far, of all the articles'."""
+    """How far a stage is: sentences encoded so far, of all the articles' (or pairs scored, `unit` "pairs")."""
 
-    def __init__(self, done: int, total: int) -> None:
+    def __init__(self, done: int, total: int, stage: str = "encoding", unit: str = "sentences") -> None:
         super().__init__()
         self.done = done
         self.total = total
+        self.stage = stage
+        self.unit = unit
 
 
 class Aligned(Message):

@@ -123,7 +123,7 @@ class PairScreen(AppScreen):
         self.query_one(AlignProgress).show_stage(message.stage)
 
     def on_alignment_progress(self, message: AlignmentProgress) -> None:
-        self.query_one(AlignProgress).show(message.done, message.total)
+        self.query_one(AlignProgress).show(message.done, message.total, message.stage, message.unit)
 
     def on_aligned(self, message: Aligned) -> None:
         comparison = message.comparison
