@@ -159,11 +159,8 @@ def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarra
                 continue
             p, q = pairs[ok], nb[ok]
             s_nb = rowwise_dot(el, er, q)
-            if side == 1:
-                a, b = er[p[:, 1]], er[q[:, 1]]
-            else:
-                a, b = el[p[:, 0]], el[q[:, 0]]
-            norm = np.sqrt(np.maximum(2.0 + 2.0 * np.einsum("ij,ij->i", a, b), 1e-6))
+            e = er if side == 1 else el
+            norm = np.sqrt(np.maximum(2.0 + 2.0 * rowwise_dot(e, e, np.stack([p[:, side], q[:, side]], axis=1)), 1e-6))
             merged = (cos[ok] + s_nb) / norm
             gain[ok] = np.maximum(gain[ok], merged - cos[ok])
     return gain
