@@ -69,14 +69,19 @@ class OnnxEncoder:
             self._tokenizer, self._counter, self._model = tok, counter, session
         return self._model
 
+    @property
+    def window(self) -> int:
+        """Word pieces the model reads at once, special tokens excluded (all-MiniLM-L6-v2: 254)."""
+        self.load()
+        return self._window
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Each distinct text once; a text longer than the model's window by pieces (align.pieces)."""
         from align.pieces import encode_texts
 
         if not len(texts):
             return empty()
-        self.load()
-        return encode_texts(texts, self._encode, self._window, self._offsets, progress)
+        return encode_texts(texts, self._encode, self.window, self._offsets, progress)
 
     def _offsets(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         """Character offsets of each text's word pieces (no special tokens, no truncation)."""

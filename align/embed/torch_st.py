@@ -43,9 +43,13 @@ class SentenceTransformerEmbedder:
 
         if not len(texts):
             return empty()
+        return encode_texts(texts, self._encode, self.window, self._offsets, progress)
+
+    @property
+    def window(self) -> int:
+        """Word pieces the model reads at once, special tokens excluded (all-MiniLM-L6-v2: 254)."""
         model = self.load()
-        window = int(model.max_seq_length) - model.tokenizer.num_special_tokens_to_add(False)
-        return encode_texts(texts, self._encode, window, self._offsets, progress)
+        return int(model.max_seq_length) - model.tokenizer.num_special_tokens_to_add(False)
 
     def _offsets(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         """Character offsets of each text's word pieces, as the model's tokenizer cuts them (no truncation)."""
