@@ -8,7 +8,11 @@
 - warm `sbs align seeds --csv` vs `python -c pass`, and which heavy modules the warm run imported (none allowed);
 - the app's first paint on a real terminal (a pty) vs a one-line Textual app, for the seeds and for Law;
 - the scale case, Law (KJV vs WEB, ~4,300 verses a side): segmentation, embedding (cold once, then from the
-  cache), alignment after embeddings, peak RSS of the process, and the whole warm `sbs align` on it.
+  cache), alignment after embeddings, peak RSS of the process, and the whole warm `sbs align` on it;
+- hostile files (issue 15), cold and warm, each against a seed: a 5 MB line without a full stop ('word ' x 1M)
+  and 200,000 short sentences ('word. ' x 200k), next to their floor: loading the model and encoding the file's
+  units with the model alone (one call, no deduplication; timed on a sample of them and scaled). `--varied` adds
+  a 5 MB line of varied words (no two units alike: minutes), `--only-hostile` skips the rest.
 
 Every subprocess runs with HF_HUB_OFFLINE=1 and its own temporary SBS_CACHE_DIR. A benchmark prints numbers; it
 never fails on them.
@@ -117,6 +121,31 @@ print(json.dumps({
 """
 
 
+#: A hostile file's floor: load the model, then encode units with the model alone (`_encode` where the encoder
+#: has it: no deduplication, no pieces; a text over the window is truncated), on a sample scaled to all of them,
+#: and once for the distinct units only.
+EMBED_FLOOR = """
+import json, sys, time
+from align.embed import make_embedder
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+part = texts[:int(sys.argv[2])]
+t = time.perf_counter()
+embedder = make_embedder(use_cache=False)
+embedder.load()
+t_load = time.perf_counter() - t
+encode = getattr(embedder, "_encode", embedder.encode)
+t = time.perf_counter()
+encode(part)
+t_part = time.perf_counter() - t
+distinct = list(dict.fromkeys(texts))
+t = time.perf_counter()
+encode(distinct)
+t_distinct = time.perf_counter() - t
+print(json.dumps({"load": t_load, "part": t_part, "all": t_part * len(texts) / len(part), "units": len(texts),
+                  "measured": len(part), "distinct": len(distinct), "encode_distinct": t_distinct}))
+"""
+
+
 def sbs_align(paths: list[str], out: str, cache_dir: str) -> tuple[float, dict]:
     wall, stdout = run([PY, "-c", ALIGN_AND_REPORT, "align", *paths, "--csv", out], cache_dir)
     report = json.loads(stdout.strip().splitlines()[-1])
@@ -213,6 +242,8 @@ def mb(n: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="repetitions of the fast measurements (best/median)")
+    ap.add_argument("--only-hostile", action="store_true", help="only the hostile files")
+    ap.add_argument("--varied", action="store_true", help="also a 5 MB line of varied words (several minutes)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sbs-perf-"))
     try:
@@ -221,9 +252,59 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def hostile_files(work: Path, varied: bool) -> list[tuple[str, Path, str]]:
+    """(label, path, target) of the hostile files of issue 15."""
+    files = [("5 MB line, no full stop ('word ' x 1M)", work / "line.txt", "< 15 s"),
+             ("200,000 short sentences ('word. ' x 200k)", work / "short.txt", "< floor + 10 %")]
+    files[0][1].write_text("word " * 1_000_000 + "\n", encoding="utf-8")
+    files[1][1].write_text("word. " * 200_000 + "\n", encoding="utf-8")
+    if varied:
+        import re
+
+        law = (LAW / "Law.kjv.txt").read_text(encoding="utf-8") + (LAW / "Law.web.txt").read_text(encoding="utf-8")
+        words = re.sub(r"[^\w\s]", " ", law).lower().split()
+        line = " ".join(words)
+        while len(line) < 5_000_000:
+            line += " " + line
+        files.append(("5 MB line of varied words (no two units alike)", work / "varied.txt", "(no target)"))
+        files[2][1].write_text(line[:5_000_000].rsplit(" ", 1)[0] + "\n", encoding="utf-8")
+    return files
+
+
+def measure_hostile(rows: list, work: Path, seed: str, varied: bool) -> None:
+    """Each hostile file against a seed: cold (empty caches, the model loads) and warm, next to its floor."""
+    sys.path.insert(0, str(ROOT))
+    from align.document import read_document
+
+    out = str(work / "hostile.csv")
+    for label, path, target in hostile_files(work, varied):
+        texts = read_document(path).texts + read_document(seed).texts
+        units = work / f"{path.stem}.json"
+        units.write_text(json.dumps(texts), encoding="utf-8")
+        floor_wall, floor_out = run([PY, "-c", EMBED_FLOOR, str(units), "256"], str(work / "unused"))
+        f = json.loads(floor_out.strip().splitlines()[-1])
+        floor = floor_wall - f["part"] - f["encode_distinct"] + f["all"]  # start-up + load + encode them all
+        cold, report = sbs_align([str(path), seed], out, str(work / f"{path.stem}-cache"))
+        warm, warm_report = sbs_align([str(path), seed], out, str(work / f"{path.stem}-cache"))
+        print(f"  {label}: cold {cold:.1f} s, warm {warm:.1f} s, floor {floor:.1f} s "
+              f"({f['units']:,} units, {f['distinct']:,} distinct)", flush=True)
+        verdict = {"< 15 s": "yes" if cold < 15 else "NO",
+                   "< floor + 10 %": "yes" if cold < 1.1 * floor else "NO"}.get(target, "")
+        rows.append((f"{label} vs a seed, cold `sbs align --csv`", f"{cold:.1f} s",
+                     f"floor: load the model + encode its {f['units']:,} units {floor:.1f} s "
+                     f"({f['distinct']:,} distinct: {f['encode_distinct']:.1f} s)",
+                     f"{cold / floor:.2f}x; target {target}: {verdict}" if verdict else f"{cold / floor:.2f}x"))
+        rows.append((f"  the same, warm (cached)", f"{warm:.2f} s", f"peak RSS cold {mb(report['peak_rss'])}",
+                     f"warm {mb(warm_report['peak_rss'])}"))
+
+
 def measure(args: argparse.Namespace, work: Path) -> None:
     rows: list[tuple[str, str, str, str]] = []  # (what, measured, peer or floor, ratio)
     seeds = [str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    if args.only_hostile:
+        measure_hostile(rows, work, seeds[0], args.varied)
+        print_rows(rows)
+        return
     out = str(work / "out.csv")
     sentences = work / "sentences.json"
     n_sent = seed_sentences(sentences)
@@ -309,7 +390,11 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         print(f"  Law longest unit: {law_warm['max_unit']} chars", flush=True)
     else:
         print(f"  Law not found under {LAW}: skipped", flush=True)
+    measure_hostile(rows, work, seeds[0], args.varied)
+    print_rows(rows)
 
+
+def print_rows(rows: list[tuple[str, str, str, str]]) -> None:
     print()
     print("| measurement | value | floor / peer (same run) | ratio |")
     print("|---|---|---|---|")

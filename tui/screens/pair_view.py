@@ -131,7 +131,13 @@ class PairScreen(AppScreen):
             comparison = comparison.with_threshold(self.threshold)
         self.app.comparison = comparison
         self.query_one(AlignProgress).display = False
-        self._load_alignment(keep=self.cursor.sentence)
+        pane = self.pane(self.cursor.side)
+        if self.cursor.sentence is None and round(pane.scroll_offset.y) > 0 and pane.visible_sentences():
+            # The reader scrolled while it aligned (a long article): the highlights arrive where they are, and
+            # nothing moves under them (not back to the first link at the top).
+            self._load_alignment(keep=pane.visible_sentences()[0], level=False)
+        else:
+            self._load_alignment(keep=self.cursor.sentence)
 
     def alignment_failed(self, message: str) -> None:
         """The alignment worker failed (the app has said why): the articles stay readable."""
@@ -146,13 +152,14 @@ class PairScreen(AppScreen):
 
     # -- state ------------------------------------------------------------------------------------------------
 
-    def _load_alignment(self, keep: int | None = None) -> None:
-        """(Re)derive the alignment of the pair on screen and select `keep` (a sentence of the active article)."""
+    def _load_alignment(self, keep: int | None = None, level: bool = True) -> None:
+        """(Re)derive the alignment of the pair on screen and select `keep` (a sentence of the active article; with
+        `level`, its counterpart is brought level)."""
         cur = self.cursor
         alignment = self.comparison.alignment(cur.left, cur.right) if self.comparison is not None else None
         selected = cur.set_alignment(alignment, keep)
         self._refresh()
-        if selected:
+        if selected and level:
             self.level()
 
     def select(self, sentence: int, link=None, level: bool = True) -> None:
