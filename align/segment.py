@@ -58,8 +58,8 @@ def segment(text: str, progress: Callable[[int, int], None] | None = None,
             # A credit marks the rest of its paragraph too ("File- Damage after ... Image provided by ... © AFP").
             credit = credit or bool(_CREDIT.search(text[s:e]))
             units.append(Sentence(len(units), s, e, text[s:e], "credit" if credit else unit_kind, para))
-        if limit is not None and len(units) > limit:
-            return units[:limit + 1]
+            if limit is not None and len(units) > limit:
+                return units
         if progress:
             progress(end, len(text))
     return units
@@ -123,20 +123,27 @@ def _classify(text: str, s: int, e: int) -> tuple[int, int, str]:
 
 
 def _sentences(text: str, start: int, end: int,
-               progress: Callable[[int, int], None] | None = None) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+               progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, int]]:
+    """The units of one paragraph, as they are found (a caller with a limit stops reading a huge one early): syntok
+    window by window, a sentence ending in a title joined to the next ("Lt. Gen. Igor Konashenkov"), then each cut
+    to MAX_UNIT. Only the last sentence so far can still grow, so every one before it is final."""
+    pending: tuple[int, int] | None = None
     pos = start
     while pos < end:
         stop = end if end - pos <= WINDOW else _window_end(text, pos, pos + WINDOW)
-        spans.extend(_syntok_spans(text, pos, stop))
+        for s, e in _syntok_spans(text, pos, stop):
+            # The title is at the unit's end: its last characters decide (a chain of merges must not re-read it).
+            if pending is not None and _TITLE.search(_tail(text, *pending)) and "\n" not in text[pending[1]:s]:
+                pending = (pending[0], e)
+                continue
+            if pending is not None:
+                yield from _cut_long(text, *pending)
+            pending = (s, e)
         pos = stop
         if progress and pos < end:
             progress(pos, len(text))
-    spans = _merge_titles(text, spans)
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        out.extend(_cut_long(text, s, e))
-    return out
+    if pending is not None:
+        yield from _cut_long(text, *pending)
 
 
 def _window_end(text: str, lo: int, hi: int) -> int:
@@ -205,17 +212,6 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1] in _SPACE:
         e -= 1
     return s, e
-
-
-def _merge_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        # The title is at the unit's end: its last characters decide (a chain of merges must not re-read the unit).
-        if out and _TITLE.search(_tail(text, *out[-1])) and "\n" not in text[out[-1][1]:s]:
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 def _tail(text: str, s: int, e: int, size: int = 16) -> str:

@@ -219,15 +219,17 @@ def test_segmentation_reports_progress_and_stops_at_the_limit():
     assert len(segment(text, limit=100)) == 101 and len(units) == 3000
 
 
-def test_too_many_sentences_is_refused_before_segmenting_the_rest(tmp_path):
+@pytest.mark.parametrize("sentence", ["Yes.\n", "Yes. "], ids=["lines", "one-paragraph"])
+def test_too_many_sentences_is_refused_before_segmenting_the_rest(tmp_path, sentence):
     from align.document import MAX_UNITS, DocumentError, read_document
+    from align.segment import WINDOW
 
-    path = tmp_path / "lines.txt"
-    path.write_text("Yes.\n" * (4 * MAX_UNITS), encoding="utf-8")
+    path = tmp_path / "many.txt"
+    path.write_text(sentence * (4 * MAX_UNITS), encoding="utf-8")
     seen = []
     with pytest.raises(DocumentError, match="too many sentences"):
         read_document(path, lambda done, total: seen.append(done))
-    assert seen[-1] < len("Yes.\n") * (MAX_UNITS + 10)  # stopped just past the limit, not at the end
+    assert seen[-1] < len(sentence) * MAX_UNITS + WINDOW  # stopped just past the limit, not at the end
 
 
 # --- embedding: each text once, and a text longer than the window by pieces --------------------------------------
