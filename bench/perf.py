@@ -260,14 +260,14 @@ def hostile_files(work: Path, varied: bool) -> list[tuple[str, Path, str]]:
              ("200,000 short sentences ('word. ' x 200k)", work / "short.txt", "< floor + 10 %")]
     files[0][1].write_text("word " * 1_000_000 + "\n", encoding="utf-8")
     files[1][1].write_text("word. " * 200_000 + "\n", encoding="utf-8")
-    if varied:
+    if varied:  # the seeds' words in a fixed random order: no two units alike, nothing to deduplicate
+        import random
         import re
 
-        law = (LAW / "Law.kjv.txt").read_text(encoding="utf-8") + (LAW / "Law.web.txt").read_text(encoding="utf-8")
-        words = re.sub(r"[^\w\s]", " ", law).lower().split()
-        line = " ".join(words)
-        while len(line) < 5_000_000:
-            line += " " + line
+        seeds = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+        words = re.sub(r"[^\w\s]", " ", seeds).lower().split()
+        pick = random.Random(15).choice
+        line = " ".join(pick(words) for _ in range(5_000_000 // 6))
         files.append(("5 MB line of varied words (no two units alike)", work / "varied.txt", "(no target)"))
         files[2][1].write_text(line[:5_000_000].rsplit(" ", 1)[0] + "\n", encoding="utf-8")
     return files
