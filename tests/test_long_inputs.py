@@ -228,7 +228,7 @@ def test_too_many_sentences_is_refused_before_segmenting_the_rest(tmp_path, sent
     path.write_text(sentence * (4 * MAX_UNITS), encoding="utf-8")
     seen = []
     with pytest.raises(DocumentError, match="too many sentences"):
-        read_document(path, lambda done, total: seen.append(done))
+        read_document(path, progress=lambda done, total: seen.append(done))
     assert seen[-1] < len(sentence) * MAX_UNITS + WINDOW  # stopped just past the limit, not at the end
 
 

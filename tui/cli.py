@@ -451,17 +451,7 @@ def run_app(args: argparse.Namespace) -> int:
     _keys_from_the_terminal()
     with _leave_cleanly_on_signals(app):
         app.run()
-    code = app.return_code or 0
-    import threading
-
-    if any(t.name == "sbs-align" and t.is_alive() for t in threading.enumerate()):
-        # Quit while the alignment thread is inside the model: letting the interpreter finalise under a running
-        # torch call aborts the process ("terminate called without an active exception", status 134). The
-        # terminal is restored by now, and every file sidebyside writes is written atomically.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
+    return app.return_code or 0
 
 
 def _keys_from_the_terminal() -> None:
