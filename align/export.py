@@ -341,6 +341,9 @@ FORMATS: tuple[ExportFormat, ...] = (
                  lambda comparison, path, o: write_csv(comparison, path, o.only, raw=o.raw), frozenset({"only", "raw"})),
     ExportFormat("html", "HTML report", ".html", "alignment", _write_report, frozenset({"only"}),
                  about="one page, the articles side by side", noun="the report"),
+    ExportFormat("json", "JSON", ".json", "alignment",
+                 lambda comparison, path, o: write_json(comparison, path, o.only), frozenset({"only"}),
+                 about="the links and the facts, with offsets, for scripts"),
     ExportFormat("groups-csv", "CSV", ".csv", "groups",
                  lambda comparison, path, o: write_groups_csv(comparison, path, raw=o.raw), frozenset({"raw"})),
 )

@@ -176,12 +176,29 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             new = self.formats[0]  # turned off: back to the first format
         else:
             return  # another format's choice was turned off because this one was turned on
-        old, self.format = self.format, new
-        for fmt in self.formats[1:]:
-            if fmt is not new:
-                self.query_one(f"#export-{fmt.name}", ToggleLine).value = False
+        old = self.format
+        if new is old:  # the name chose it (on_input_changed): the name stays as typed
+            return
+        self._choose(new)
         field = self.query_one("#export-path", Input)
         field.value = with_extension(field.value, old.extension, new.extension)  # the file name follows
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A name typed with another offered format's extension ("report.html") chooses that format, so what is
+        written is what the name says (not a CSV in a file called .html)."""
+        event.stop()
+        typed = os.path.splitext(event.value.strip())[1].lower()
+        new = next((f for f in self.formats if f.extension == typed), None)
+        if new is not None and new is not self.format:
+            self._choose(new)
+
+    def _choose(self, new: ExportFormat) -> None:
+        """Make `new` the format: its toggle on, every other off, only its options shown."""
+        self.format = new
+        for fmt in self.formats[1:]:
+            toggle = self.query_one(f"#export-{fmt.name}", ToggleLine)
+            if toggle.value != (fmt is new):
+                toggle.value = fmt is new
         self._show_options()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
