@@ -85,3 +85,23 @@ def test_a_file_written_is_said_on_standard_error(tmp_path, seed_paths):
     assert r.stderr.splitlines() == [f"sbs: wrote {rows:,} rows to {out}",
                                      f"sbs: wrote {len(list(csv.DictReader(facts.open(encoding='utf-8')))):,} rows "
                                      f"to {facts}"]
+
+
+def test_save_text_makes_its_folder_once_the_run_succeeds(tmp_path, seed_paths):
+    """`--save-text texts/` as the README shows it: the folder is made (as `sbs batch --out` makes its own), after
+    everything else worked; a file in the way is one line before any work, and a failed run makes no folder."""
+    texts = tmp_path / "new" / "texts"
+    bad = sbs("align", str(seed_paths[0]), "nope.txt", "--model", "hashing", "--csv", str(tmp_path / "o.csv"),
+              "--save-text", str(texts))
+    assert bad.returncode == 1 and not (tmp_path / "new").exists()
+    r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", str(tmp_path / "o.csv"),
+            "--save-text", str(texts))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in texts.iterdir()) == sorted(p.name for p in seed_paths[:2])
+    assert (texts / seed_paths[0].name).read_text(encoding="utf-8") == seed_paths[0].read_text(encoding="utf-8")
+    (tmp_path / "afile").write_text("x")
+    for target in (tmp_path / "afile", tmp_path / "afile" / "texts"):
+        r = sbs("align", *map(str, seed_paths[:2]), "--model", "hashing", "--csv", str(tmp_path / "o2.csv"),
+                "--save-text", str(target))
+        assert r.returncode == 1 and r.stderr.count("\n") == 1 and "is a file, not a folder" in r.stderr, r.stderr
+        assert not (tmp_path / "o2.csv").exists()

@@ -87,7 +87,7 @@ def align_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="OUT", help="write a report: one self-contained HTML page with the articles "
                                                  "side by side and the facts across them")
     p.add_argument("--save-text", metavar="DIR", help="write each article's text as read or extracted to DIR "
-                                                      "(NAME.txt), so the offsets can be checked")
+                                                      "(NAME.txt; made if missing), so the offsets can be checked")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"), help="only the pair of articles A and B")
     p.add_argument("--raw", action="store_true", help="do not prefix formula-like cells (= + - @) with '")
     _common(p)
@@ -349,8 +349,8 @@ def _run_align(args: argparse.Namespace, line) -> int:
             raise CliError("- (standard output) given for two outputs; name a file for one of them")
         if p != "-" and any(q != "-" and os.path.abspath(q) == os.path.abspath(p) for q in outputs[:k]):
             raise CliError(f"{p}: given for two outputs; each needs a file of its own")
-    if args.save_text is not None and not os.path.isdir(args.save_text):
-        raise CliError(f"--save-text {args.save_text}: no such directory")
+    if args.save_text is not None:  # made (as --out is for batch) when missing, but only once all else worked
+        _check_folder_to_make(args.save_text)
     docs = load_documents(args.files, announce=True, cache_dir=settings.cache_dir, line=line)
     if len(docs) < 2:
         raise CliError(f"align needs at least two articles, got {len(docs)}")
@@ -384,6 +384,11 @@ def _run_align(args: argparse.Namespace, line) -> int:
         if args.save_text is not None:
             from align.export import save_texts
 
+            try:
+                os.makedirs(args.save_text, exist_ok=True)
+            except OSError as exc:
+                raise CliError(f"--save-text {args.save_text}: cannot make this folder ({exc.strerror or exc})") \
+                    from None
             saved = save_texts(docs, args.save_text)
             wrote.append((args.save_text, f"the {len(saved)} articles' texts "
                                           f"({', '.join(os.path.basename(p) for p in saved)})"))
@@ -406,6 +411,19 @@ def _run_align(args: argparse.Namespace, line) -> int:
         if path != "-":
             print(f"sbs: wrote {visible(what)} to {visible(path)}", file=sys.stderr)
     return 0
+
+
+def _check_folder_to_make(path: str) -> None:
+    """CliError, before any work, if `path` is a file or its nearest existing ancestor is not a folder."""
+    if os.path.isdir(path):
+        return
+    if os.path.exists(path):
+        raise CliError(f"--save-text {path}: is a file, not a folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise CliError(f"--save-text {path}: {parent} is a file, not a folder")
 
 
 class TerminalSafe:
