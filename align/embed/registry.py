@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.embed.base import Embedder, ModelError
-from align.embed.sources import DirectorySource, SplitZipSource
+from align.embed.sources import INSTALL_COMMAND, DirectorySource, SplitZipSource
 
 DEFAULT_MODEL = "fast"
 
@@ -118,12 +118,20 @@ def build_embedder(name: str, models_dir: Path) -> Embedder:
 
 
 def check_installed(name: str) -> None:
-    """One line naming the missing package, before anything loads (cheap: file metadata only)."""
+    """One line naming the missing package and the command that installs the model asked for, before anything
+    loads (cheap: file metadata only)."""
     spec = spec_for(name)
     if spec is None:
         return
+    try:
+        _check_installed(spec)
+    except ModelError as exc:
+        raise ModelError(str(exc).replace(INSTALL_COMMAND, f"(or: sbs models install {spec.name})")) from None
+
+
+def _check_installed(spec: ModelSpec) -> None:
     for member in spec.members:
-        check_installed(member)
+        _check_installed(spec_for(member))
     if isinstance(spec.source, DirectorySource):
         spec.source.root()
     elif isinstance(spec.source, SplitZipSource):

