@@ -450,6 +450,31 @@ async def test_help_lists_the_keys_and_q_quits(make_app, marlow_docs):
     assert app.return_code == 0
 
 
+async def test_the_help_pages_with_the_pair_views_paging_keys(make_app, marlow_docs):
+    """At 80x24 the help is longer than its box: space and b page it, G and g go to its end and its top, as they
+    do in the pair view."""
+    from textual.containers import VerticalScroll
+
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > body.scrollable_content_region.height  # more than one page
+        await pilot.press("space")
+        await pilot.pause()
+        assert body.scroll_y == body.scrollable_content_region.height - 1
+        await pilot.press("b")
+        await pilot.pause()
+        assert body.scroll_y == 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert body.scroll_y == 0 and isinstance(app.screen, HelpScreen)
+
+
 async def test_hostile_text_is_shown_not_obeyed(make_app):
     from align.document import document_from_text
     from textual.content import Content

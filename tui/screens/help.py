@@ -71,6 +71,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="close-help"),
         Binding("j,down", "scroll(1)", "Scroll", show=False),
         Binding("k,up", "scroll(-1)", "Scroll", show=False),
+        # The pair view's paging keys page the help too (pgdn, pgup, home, end come with the scrolling body).
+        Binding("space", "page(1)", "Page down", show=False),
+        Binding("b", "page(-1)", "Page up", show=False),
+        Binding("g", "ends(0)", "Top", show=False),
+        Binding("G", "ends(1)", "End", show=False),
     ]
 
     def __init__(self, bindings: list[Binding], sections: list[HelpData]) -> None:
@@ -92,3 +97,11 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=pages * max(1, body.scrollable_content_region.height - 1), animate=False)
+
+    def action_ends(self, end: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False)
