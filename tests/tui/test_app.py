@@ -616,7 +616,7 @@ async def test_the_export_dialog_offers_all_pairs_only_when_there_is_more_than_o
         await pilot.press("e")
         assert isinstance(app.screen, ExportDialog)
         toggles = [str(t.render()) for t in app.screen.query(ToggleLine)]
-        assert len(toggles) == 2 and "raw" in toggles[0] and "HTML report" in toggles[1]
+        assert len(toggles) == 3 and "raw" in toggles[0] and "HTML report" in toggles[1] and "JSON" in toggles[2]
         assert not any("pairs" in t for t in toggles)
         await pilot.press("tab", "space", "enter")  # raw, then export
         await app.workers.wait_for_complete()
