@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from align.util.atomic import atomic_write
 
 
 def default_cache_dir() -> Path:
@@ -58,22 +59,12 @@ class EmbeddingCache:
 
     def put(self, model_id: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         p = self.path(model_id, texts)
-        tmp = None
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
-            os.replace(tmp, p)
-            tmp = None
+            atomic_write(p, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False),
+                         binary=True)
         except OSError:
             pass  # a cache that cannot be written (read-only home, full disk) only costs speed
-        finally:
-            if tmp is not None:  # failed or interrupted (ctrl+c): no half-written file is left behind
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     @staticmethod
     def _drop(p: Path) -> None:
@@ -144,19 +135,8 @@ class UnitCache:
             return
         arr = np.array([(u.start, u.end, _KINDS.index(u.kind), u.paragraph) for u in units], dtype=np.int64)
         p = self.path(text)
-        tmp = None
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, arr, allow_pickle=False)
-            os.replace(tmp, p)
-            tmp = None
+            atomic_write(p, lambda f: np.save(f, arr, allow_pickle=False), binary=True)
         except OSError:
             pass  # a cache that cannot be written only costs speed
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass

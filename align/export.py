@@ -14,7 +14,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -22,6 +21,7 @@ from typing import TextIO
 from align.alignment import Alignment
 from align.compare import Comparison
 from align.differences import word_diff
+from align.util.atomic import atomic_write
 
 COLUMNS = ["pair", "left_doc", "left_start", "left_end", "left_text", "right_doc", "right_start", "right_end",
            "right_text", "score", "kind", "diff", "conflict"]
@@ -168,11 +168,12 @@ def _origin(d) -> dict:
             "site": o.site or None, "url": o.url or None, "kept": o.kept or None}
 
 
-def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
-    """Write text to `path` through a temporary file in the same directory and a rename; `-` is stdout.
+def write_output(path: str, write: Callable[[TextIO], object]) -> None:
+    """Write text to the user's `path` atomically (align.util.atomic); `-` is stdout; errors as ExportError.
 
     A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written directly: renaming over it would replace
-    the device node with a regular file. A symlink is followed, so the file it points to is the one replaced.
+    the device node with a regular file. A symlink is followed, so the file it points to is the one replaced. The
+    file keeps the mode the old one had, else the umask's.
     """
     if path == "-":
         write(sys.stdout)
@@ -191,26 +192,11 @@ def atomic_write(path: str, write: Callable[[TextIO], object]) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_special(path, target, write)
         return
-    # mkstemp makes the file 0600; the export gets the mode the old file had, else the usual umask one.
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sbs-", suffix=".sbs-tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
+        atomic_write(target, write, mode=mode, fsync=True)
     except OSError as exc:
         raise ExportError(f"{path}: {_reason(exc)}") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _write_special(path: str, target: str, write: Callable[[TextIO], object]) -> None:
@@ -258,20 +244,20 @@ def write_csv(comparison: Comparison, path: str, only: tuple[str, str] | None = 
     """Write the alignment CSV; returns the number of rows."""
     refuse_an_article(path, comparison.documents)
     rows = list(all_rows(comparison, only))  # computed before the file is opened: a failure leaves nothing
-    atomic_write(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))
+    write_output(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))
     return len(rows)
 
 
 def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None) -> None:
     refuse_an_article(path, comparison.documents)
     data = to_json(comparison, only)
-    atomic_write(path, lambda f: (json.dump(data, f, ensure_ascii=False, indent=1), f.write("\n")))
+    write_output(path, lambda f: (json.dump(data, f, ensure_ascii=False, indent=1), f.write("\n")))
 
 
 def write_groups_csv(comparison: Comparison, path: str, raw: bool = False) -> int:
     refuse_an_article(path, comparison.documents)
     rows = list(groups_rows(comparison))
-    atomic_write(path, lambda f: write_csv_to(f, rows, GROUP_COLUMNS, raw))
+    write_output(path, lambda f: write_csv_to(f, rows, GROUP_COLUMNS, raw))
     return len(rows)
 
 
@@ -302,7 +288,7 @@ def save_texts(documents, directory: str) -> list[str]:
     for p in paths:
         refuse_an_article(p, documents)
     for d, p in zip(documents, paths):
-        atomic_write(p, lambda f, t=d.text: f.write(t))
+        write_output(p, lambda f, t=d.text: f.write(t))
     return paths
 
 

@@ -25,7 +25,7 @@ from align.compare import Comparison
 from align.conflicts import find_conflicts
 from align.differences import word_diff
 from align.document import Document
-from align.export import atomic_write, refuse_an_article, select_pairs
+from align.export import write_output, refuse_an_article, select_pairs
 
 KIND_MARK = {"same": "=", "partial": "≈", "conflict": "!"}
 KIND_ORDER = {"same": 0, "partial": 1, "conflict": 2}
@@ -383,4 +383,4 @@ def write_html(comparison: Comparison, path: str, model: str = "", only: tuple[s
     """Write the report atomically (temporary file and rename); refuses to replace an article."""
     refuse_an_article(path, comparison.documents)
     page = report_html(comparison, model=model, only=only, version=version)  # built before the file opens
-    atomic_write(path, lambda f: f.write(page))
+    write_output(path, lambda f: f.write(page))

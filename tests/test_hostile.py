@@ -358,7 +358,7 @@ def test_atomic_write_on_enospc(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with pytest.raises(export.ExportError) as err:
-        export.atomic_write(str(target), write_then_fail)
+        export.write_output(str(target), write_then_fail)
     assert str(err.value) == f"{target}: disk full"
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -194,7 +194,7 @@ class ClusterError(Exception):
 
 def _run(job: ClusterJob, directory: Path, start: float) -> ClusterResult:
     from align.compare import compare, embed_documents
-    from align.export import atomic_write, write_csv, write_groups_csv, write_json
+    from align.export import write_output, write_csv, write_groups_csv, write_json
 
     spec, options = job.spec, job.options
     docs = read_sources(spec.sources, options.cache_dir)
@@ -224,7 +224,7 @@ def _run(job: ClusterJob, directory: Path, start: float) -> ClusterResult:
         seconds=t_write - start, read_s=t_read - start, embed_s=t_embed - t_read, align_s=t_align - t_embed,
         write_s=t_write - t_align, new_embedder=new, attempts=job.attempt)
     marker = {"fingerprint": job.fingerprint, "sources": list(spec.sources), "result": asdict(result)}
-    atomic_write(str(directory / MARKER), lambda f: json.dump(marker, f, ensure_ascii=False, indent=1))
+    write_output(str(directory / MARKER), lambda f: json.dump(marker, f, ensure_ascii=False, indent=1))
     return result
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from align.batch.cluster import ClusterResult
-from align.export import atomic_write, write_csv_to
+from align.export import write_output, write_csv_to
 
 SUMMARY = "summary.csv"
 COLUMNS = ["cluster", "line", "status", "articles", "sentences", "links", "conflicts", "facts", "facts_in_all",
@@ -26,4 +26,4 @@ def summary_rows(results: Iterable[ClusterResult]) -> list[dict]:
 
 def write_summary(path: str, results: Iterable[ClusterResult], raw: bool = False) -> None:
     rows = summary_rows(results)
-    atomic_write(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))
+    write_output(path, lambda f: write_csv_to(f, rows, COLUMNS, raw))

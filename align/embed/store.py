@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from align.embed.base import ModelError
 from align.embed.onnx_graph import BUILDER_VERSION, build_graph, read_config
 from align.embed.sources import sha256_file
+from align.util.atomic import atomic_bytes
 
 
 def default_models_dir() -> Path:
@@ -42,20 +41,6 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def load_built(directory: Path) -> BuiltModel | None:
     """The built model in `directory` if its manifest and files agree; None if it must be (re)built."""
     try:
@@ -68,7 +53,7 @@ def load_built(directory: Path) -> BuiltModel | None:
                 return None
             manifest["stamp"] = _stamp(onnx)  # same bytes, touched: remember the new stamp
             try:
-                _atomic_write(directory / "manifest.json", json.dumps(manifest).encode())
+                atomic_bytes(directory / "manifest.json", json.dumps(manifest).encode())
             except OSError:
                 pass
         return BuiltModel(directory, onnx, tok, int(manifest["max_tokens"]), int(manifest["pad_id"]),
@@ -111,11 +96,11 @@ def build(source, name: str, expected_sha256: str | None, directory: Path) -> Bu
     pad_id = int(config.get("pad_token_id") or 0)
     dim = int(config["hidden_size"])
     directory.mkdir(parents=True, exist_ok=True)
-    _atomic_write(directory / "tokenizer.json", tokenizer)
-    _atomic_write(directory / "model.onnx", data)
+    atomic_bytes(directory / "tokenizer.json", tokenizer)
+    atomic_bytes(directory / "model.onnx", data)
     onnx = directory / "model.onnx"
     manifest = {"name": name, "builder": BUILDER_VERSION, "weights_sha256": digest,
                 "onnx_sha256": hashlib.sha256(data).hexdigest(), "stamp": _stamp(onnx),
                 "max_tokens": max_tokens, "pad_id": pad_id, "dim": dim}
-    _atomic_write(directory / "manifest.json", json.dumps(manifest).encode())  # written last: the build is done
+    atomic_bytes(directory / "manifest.json", json.dumps(manifest).encode())  # written last: the build is done
     return BuiltModel(directory, onnx, directory / "tokenizer.json", max_tokens, pad_id, dim)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from align.document import DocumentError
+from align.util.atomic import atomic_bytes
 
 #: Seconds to connect, seconds of silence while reading, and seconds for the whole page.
 TIMEOUT = 20.0
@@ -169,23 +169,9 @@ def keep_page(page: Page, directory: str | os.PathLike[str] | None = None) -> Pa
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            _atomic_bytes(path, page.data)
-        _atomic_bytes(path.with_name(path.name + ".json"),
+            atomic_bytes(path, page.data)
+        atomic_bytes(path.with_name(path.name + ".json"),
                       (json.dumps(note, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     except OSError as exc:
         raise DocumentError(f"{page.url}: cannot keep a copy in {folder} ({exc.strerror or exc})") from None
     return Page(page.url, page.final_url, page.format, page.content_type, page.data, str(path))
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sbs-", suffix=".sbs-tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import asyncssh
+
+from align.util.atomic import atomic_bytes
 
 
 class HostKeyError(Exception):
@@ -28,13 +29,7 @@ def load_or_create_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
     key = asyncssh.generate_private_key("ssh-ed25519")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key.export_private_key())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        atomic_bytes(path, key.export_private_key(), mode=0o600, fsync=True)  # private from the start
     except OSError as exc:
         raise HostKeyError(f"host key {path}: cannot create it ({exc.strerror or exc})") from None
     return key, True
