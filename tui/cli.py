@@ -19,8 +19,11 @@ SUBCOMMANDS = ("align", "batch", "serve", "models")
 
 
 def seed_dir() -> Path:
-    """The five bundled seed articles (the repository's seeds/ folder)."""
-    return Path(__file__).resolve().parent.parent / "seeds"
+    """The five bundled seed articles: package data of tui, so they ship inside the wheel (tui/seeds is a link to
+    the repository's seeds/ folder, the one copy)."""
+    from importlib.resources import files
+
+    return Path(str(files("tui") / "seeds"))
 
 
 def seed_paths() -> list[str]:
