@@ -50,7 +50,7 @@ class PairScores:
     pairs: np.ndarray  # (k, 2) int32
     scores: np.ndarray  # (k,) float32
 
-    def mirrored(self) -> "PairScores":
+    def mirrored(self) -> PairScores:
         return PairScores(self.right, self.left, self.pairs[:, ::-1].copy(), self.scores.copy())
 
 
@@ -82,7 +82,7 @@ class Alignment:
     def links_of_right(self, j: int) -> tuple[Link, ...]:
         return self._by_right.get(j, ())
 
-    def mirrored(self) -> "Alignment":
+    def mirrored(self) -> Alignment:
         from align.differences import mirror_link
 
         links = tuple(sorted((mirror_link(ln) for ln in self.links), key=lambda ln: (ln.left, ln.right)))

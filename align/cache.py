@@ -122,7 +122,7 @@ class UnitCache:
         n = len(text)
         ok = arr.ndim == 2 and arr.shape[1] == 4 and arr.dtype.kind == "i" and arr.shape[0] > 0
         if ok:
-            starts, ends, kinds, paras = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+            starts, ends, kinds, _paras = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
             ok = bool((starts >= 0).all() and (ends <= n).all() and (starts < ends).all()
                       and (starts[1:] >= ends[:-1]).all() and ((kinds >= 0) & (kinds < len(_KINDS))).all())
         if not ok:

@@ -60,14 +60,14 @@ class Comparison:
         al = self._alignments[(a, b)]
         return al if i < j else al.mirrored()
 
-    def with_threshold(self, threshold: float) -> "Comparison":
+    def with_threshold(self, threshold: float) -> Comparison:
         """The same scores re-linked at another threshold: no re-embedding, link kinds reused (copied, so the
         two never write into one cache: another thread may link either)."""
         c = Comparison(self.documents, self.scores, threshold)
         c._kinds = {pair: dict(kinds) for pair, kinds in self._kinds.items()}
         return c
 
-    def copy(self) -> "Comparison":
+    def copy(self) -> Comparison:
         """The same comparison with caches of its own, keeping what is already derived: for work on another
         thread (the caches fill as alignments and groups are asked for)."""
         c = self.with_threshold(self.threshold)

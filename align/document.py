@@ -270,7 +270,7 @@ def unique_names(documents: list[Document]) -> list[Document]:
         paths = [documents[k].path for k in same]
         if len(same) < 2 or any(not p or p == "-" for p in paths):
             continue
-        parts = [Path(os.path.abspath(p)).parts for p in paths]
+        parts = [Path(os.path.abspath(p or "")).parts for p in paths]
         for depth in range(2, max(len(p) for p in parts) + 1):
             tails = ["/".join(p[-depth:]) for p in parts]
             if len(set(tails)) == len(tails):

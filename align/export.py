@@ -251,7 +251,11 @@ def write_csv(comparison: Comparison, path: str, only: tuple[str, str] | None = 
 def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None) -> None:
     refuse_an_article(path, comparison.documents)
     data = to_json(comparison, only)
-    write_output(path, lambda f: (json.dump(data, f, ensure_ascii=False, indent=1), f.write("\n")))
+    def write(f: TextIO) -> None:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+    write_output(path, write)
 
 
 def write_groups_csv(comparison: Comparison, path: str, raw: bool = False) -> int:
@@ -288,7 +292,8 @@ def save_texts(documents, directory: str) -> list[str]:
     for p in paths:
         refuse_an_article(p, documents)
     for d, p in zip(documents, paths):
-        write_output(p, lambda f, t=d.text: f.write(t))
+        text = d.text
+        write_output(p, lambda f, t=text: f.write(t))  # type: ignore[misc]  # (t bound now, not at call)
     return paths
 
 

@@ -25,7 +25,7 @@ from align.compare import Comparison
 from align.conflicts import find_conflicts
 from align.differences import word_diff
 from align.document import Document
-from align.export import write_output, refuse_an_article, select_pairs
+from align.export import refuse_an_article, select_pairs, write_output
 
 KIND_MARK = {"same": "=", "partial": "≈", "conflict": "!"}
 KIND_ORDER = {"same": 0, "partial": 1, "conflict": 2}
@@ -53,7 +53,7 @@ def level_rows(al: Alignment) -> list[Row]:
     takes in the neighbouring sentences linked to its own (a fact one article tells in two sentences)."""
     n_left, n_right = len(al.left.sentences), len(al.right.sentences)
     chain = _chain(sorted(al.links, key=lambda ln: (ln.left, ln.right)))
-    spans = []
+    spans: list[tuple[int, int, int, int]] = []
     for k, ln in enumerate(chain):
         lo_l = spans[-1][1] + 1 if spans else 0
         lo_r = spans[-1][3] + 1 if spans else 0

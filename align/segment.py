@@ -150,7 +150,7 @@ def _window_end(text: str, lo: int, hi: int) -> int:
     """A cut point in (lo, hi]: after the last sentence end, else the last space, else hi."""
     chunk = text[lo:hi]
     m = None
-    for m in re.finditer(r"[.!?]\s", chunk):
+    for m in re.finditer(r"[.!?]\s", chunk):  # noqa: B007 - the loop keeps the last match
         pass
     if m and m.end() > len(chunk) // 2:
         return lo + m.end()

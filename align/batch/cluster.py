@@ -95,7 +95,7 @@ def read_sources(sources: tuple[str, ...], cache_dir: str | None = None):
     from align.readers import ARTICLE_KINDS, ARTICLE_SUFFIXES, read_article
 
     pages = Path(cache_dir) / "pages" if cache_dir else None
-    docs = []
+    docs: list = []
     for source in sources:
         paths = [source] if is_url(source) else expand_paths([source], ARTICLE_SUFFIXES, ARTICLE_KINDS)
         docs.extend(read_article(p, pages_dir=pages, cache_dir=cache_dir) for p in paths)
@@ -194,7 +194,7 @@ class ClusterError(Exception):
 
 def _run(job: ClusterJob, directory: Path, start: float) -> ClusterResult:
     from align.compare import compare, embed_documents
-    from align.export import write_output, write_csv, write_groups_csv, write_json
+    from align.export import write_csv, write_groups_csv, write_json, write_output
 
     spec, options = job.spec, job.options
     docs = read_sources(spec.sources, options.cache_dir)

@@ -108,7 +108,7 @@ def _jsonl(text: str, name: str) -> Iterator[ClusterSpec]:
             continue
         try:
             obj = json.loads(s)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             yield ClusterSpec(n, "", (), f"malformed line: not JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(obj, dict):

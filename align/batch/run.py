@@ -99,9 +99,9 @@ def run_batch(
                 tick = min(1.0, summary_every)
                 runner = (run_in_pool(jobs, min(workers, len(jobs)), tick) if scheduler is None
                           else run_on_dask(jobs, scheduler, workers, tick))
-                for k, result in runner:
-                    if k is not None:
-                        results[k] = result
+                for line, result in runner:
+                    if line is not None and result is not None:
+                        results[line] = result
                         dirty = True
                         if on_result:
                             on_result(result, len(results), total)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from align.batch.cluster import ClusterResult
-from align.export import write_output, write_csv_to
+from align.export import write_csv_to, write_output
 
 SUMMARY = "summary.csv"
 COLUMNS = ["cluster", "line", "status", "articles", "sentences", "links", "conflicts", "facts", "facts_in_all",

@@ -9,6 +9,7 @@ on-disk cache), `sources` (reading weights out of installed packages).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from align.cache import EmbeddingCache
@@ -19,8 +20,8 @@ from align.embed.registry import DEFAULT_MODEL, MODELS, ModelSpec, build_embedde
 from align.embed.store import default_models_dir
 
 
-def make_embedder(model: str | None = None, use_cache: bool = True, cache_dir: str | Path | None = None,
-                  models_dir: str | Path | None = None) -> Embedder:
+def make_embedder(model: str | None = None, use_cache: bool = True, cache_dir: str | os.PathLike[str] | None = None,
+                  models_dir: str | os.PathLike[str] | None = None) -> Embedder:
     """The embedder for a model name (None: the default) or a model directory, cached on disk unless told not
     to. Checks that the model's packages are installed (one line if not) but loads nothing yet."""
     name = model or DEFAULT_MODEL

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,9 +29,9 @@ class OnnxEncoder:
         self.source = source
         self.expected_sha256 = expected_sha256
         self.directory = directory
-        self._model = None
-        self._tokenizer = None
-        self._counter = None  # the same tokenizer without truncation: how many word pieces a text has, and where
+        self._model: Any = None  # an onnxruntime InferenceSession once loaded
+        self._tokenizer: Any = None
+        self._counter: Any = None  # the same tokenizer without truncation: how many word pieces a text has, and where
         self._window = 0  # word pieces the model reads at once, special tokens excluded
         self.built: BuiltModel | None = None
 

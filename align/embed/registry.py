@@ -131,7 +131,9 @@ def check_installed(name: str) -> None:
 
 def _check_installed(spec: ModelSpec) -> None:
     for member in spec.members:
-        _check_installed(spec_for(member))
+        member_spec = spec_for(member)
+        assert member_spec is not None, member  # MODELS names only members it has
+        _check_installed(member_spec)
     if isinstance(spec.source, DirectorySource):
         spec.source.root()
     elif isinstance(spec.source, SplitZipSource):

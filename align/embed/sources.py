@@ -87,7 +87,7 @@ class DirectorySource:
             raise ModelError(f"package {self.package} is not installed; {install_hint(self.package)}") from None
         configs = [f for f in dist.files or () if f.name == "config.json" and f.parts[0] == self.module]
         for f in sorted(configs, key=lambda f: len(f.parts)):  # the model's own, not its pooling layer's
-            return Path(dist.locate_file(f)).parent
+            return Path(str(dist.locate_file(f))).parent
         raise ModelError(f"package {self.package} has no model files; {install_hint(self.package, again=True)}")
 
     def read(self, name: str) -> bytes:
@@ -123,7 +123,7 @@ class SplitZipSource:
     folder: str  # the model's directory inside the archive
 
     def parts(self) -> list[Path]:
-        out = []
+        out: list[Path] = []
         for pkg in self.packages:
             try:
                 dist = metadata.distribution(pkg)
@@ -131,10 +131,10 @@ class SplitZipSource:
                 raise ModelError(f"package {pkg} is not installed (part {len(out) + 1} of {len(self.packages)} of "
                                  f"the model); {install_hint(*self.packages)}") from None
             found = [f for f in dist.files or () if ".zip." in f.name]
-            if len(found) != 1 or not Path(dist.locate_file(found[0])).is_file():
+            if len(found) != 1 or not Path(str(dist.locate_file(found[0]))).is_file():
                 raise ModelError(f"package {pkg} is half-installed (its part of the model is missing); "
                                  f"{install_hint(pkg, again=True)}")
-            out.append(Path(dist.locate_file(found[0])))
+            out.append(Path(str(dist.locate_file(found[0]))))
         return out
 
     def archive(self) -> zipfile.ZipFile:

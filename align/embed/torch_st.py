@@ -7,6 +7,7 @@ reference implementation. Imported lazily: `import sentence_transformers` costs 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model_id
         self.weights_name = weights_name
         self.device = device
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once loaded
 
     def load(self):
         if self._model is None:

@@ -1,8 +1,9 @@
 """A Word document's text with python-docx (MIT): its paragraphs and table cells in reading order.
 
 Each paragraph becomes one paragraph of the text (blank lines between), so headings and body keep their units;
-empty paragraphs are skipped; a table row is one line, its cells joined by " | ". The title is the document's Title property, else its first paragraph in the
-Title style; the byline and date come from the file's properties (author, created).
+empty paragraphs are skipped; a table row is one line, its cells joined by " | ". The title is the document's
+Title property, else its first paragraph in the Title style; the byline and date come from the file's properties
+(author, created).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str
         title = " ".join((props.title or "").split()) or title
         byline = " ".join((props.author or "").split())
         date = props.created.date().isoformat() if props.created else ""
-    except Exception as exc:  # a parser of untrusted bytes (zip, XML): whatever it raises, one line
+    except Exception:  # a parser of untrusted bytes (zip, XML): whatever it raises, one line
         raise DocumentError(f"{shown}: not a readable Word document (.docx): damaged, or not a Word file") from None
     origin = Origin(format="docx", title=title, byline=byline, date=date, url=url, kept=kept)
     return document_or_empty(name, "\n\n".join(parts) + ("\n" if parts else ""), shown, path, origin,

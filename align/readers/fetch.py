@@ -13,7 +13,7 @@ import os
 import time
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -135,8 +135,8 @@ def _pool(url: str, urllib3):
 
 
 def _reason(exc: BaseException | None, max_redirects: int, timeout: float) -> str:
-    from urllib3.exceptions import (NameResolutionError, NewConnectionError, ProtocolError, ResponseError,
-                                    SSLError, TimeoutError as Urllib3Timeout)
+    from urllib3.exceptions import NameResolutionError, NewConnectionError, ProtocolError, ResponseError, SSLError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
     if isinstance(exc, ResponseError) and "redirect" in str(exc):
         return f"too many redirects (more than {max_redirects})"
@@ -165,7 +165,7 @@ def keep_page(page: Page, directory: str | os.PathLike[str] | None = None) -> Pa
     host = "".join(c if c.isalnum() or c in ".-" else "_" for c in (urlsplit(page.final_url).hostname or "page"))
     path = folder / f"{host[:60]}-{digest[:16]}{_EXTENSIONS[page.format]}"
     note = {"url": page.url, "final_url": page.final_url, "content_type": page.content_type, "sha256": digest,
-            "bytes": len(page.data), "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "bytes": len(page.data), "fetched": datetime.now(UTC).isoformat(timespec="seconds")}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not path.exists():

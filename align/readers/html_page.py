@@ -9,6 +9,7 @@ heading and every offset counts into this text (what `--save-text` writes).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from align.document import Document, DocumentError, Origin, document_or_empty
 
@@ -24,18 +25,19 @@ def html_document(data: bytes, name: str, shown: str, path: str | None, url: str
     try:
         found = trafilatura.bare_extraction(data, url=url or None, with_metadata=True, include_comments=False,
                                             include_images=False, include_links=False)
-    except Exception as exc:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
+    except Exception:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
         raise DocumentError(f"{shown}: cannot read the page (damaged HTML)") from None
-    body = (found.text or "") if found is not None else ""
+    doc: Any = found if hasattr(found, "text") else None  # a trafilatura Document (a dict only on request)
+    body = (doc.text or "") if doc is not None else ""
     if len(re.findall(r"\w+", body)) < MIN_WORDS:
         raise DocumentError(f"{shown}: no article text found (the page holds only navigation, or a script "
                             "loads its text)")
-    title = _clean(found.title)
+    title = _clean(doc.title)
     paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
     if title and _key(paragraphs[0]) != _key(title):
         paragraphs.insert(0, title)
-    origin = Origin(format="html", title=title, byline=_clean(found.author), date=_clean(found.date),
-                    site=_clean(found.sitename), url=url, kept=kept)
+    origin = Origin(format="html", title=title, byline=_clean(doc.author), date=_clean(doc.date),
+                    site=_clean(doc.sitename), url=url, kept=kept)
     return document_or_empty(name, "\n\n".join(paragraphs) + "\n", shown, path, origin, cache_dir=cache_dir)
 
 

@@ -39,7 +39,7 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
         raise
     except (FileNotDecryptedError, DependencyError):
         raise DocumentError(f"{shown}: password-protected PDF; save a copy without the password first") from None
-    except Exception as exc:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
+    except Exception:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
         raise DocumentError(f"{shown}: not a readable PDF (damaged or incomplete)") from None
     gap, width = _document_usuals(pages)
     text = join_pages([paragraphs(p, ys, gap, width) for p, ys in pages])

@@ -11,14 +11,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 #: Temporary files are hidden and say whose they are, so a stray one (a killed process) is recognisable.
 PREFIX = ".sbs-"
 SUFFIX = ".sbs-tmp"
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[Any]], object], *, binary: bool = False,
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Any], object], *, binary: bool = False,
                  mode: int | None = None, fsync: bool = False) -> None:
     """Call `write` with a file open on a temporary file in `path`'s folder, then rename it to `path`.
 
