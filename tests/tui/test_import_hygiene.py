@@ -7,9 +7,12 @@ The app's first paint without torch is tests/tui/test_no_torch.py.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -92,3 +95,39 @@ def test_the_cursor_and_the_settings_load_without_textual():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'torch')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_library_imports_no_textual():
+    """align/ is the library under the app: no module of it imports textual, rich or tui, in its source or when
+    every module of it is loaded."""
+    found = []
+    for path in sources("align"):
+        for line, module in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if module.split(".")[0] in ("textual", "rich", "tui"):
+                found.append(f"{rel(path)}:{line} imports {module}")
+    assert not found, found
+    code = ("import importlib, pkgutil, sys, align\n"
+            "for m in pkgutil.walk_packages(align.__path__, 'align.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'tui'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.model
+def test_a_warm_sbs_align_imports_no_torch(tmp_path, seed_paths):
+    """With the embeddings cached, `sbs align` on the default model loads neither torch nor the app's UI."""
+    code = ("import sys; from tui.cli import main; rc = main(sys.argv[1:]); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'torch', 'sentence_transformers', 'transformers', 'textual', 'onnxruntime'})); sys.exit(rc)")
+    env = {**os.environ, "SBS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["align", *map(str, seed_paths), "--csv", str(tmp_path / "out.csv")]
+    cold = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert cold.returncode == 0, cold.stderr[-2000:]
+    assert "onnxruntime" in cold.stdout  # the first run did embed, with the model
+    warm = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert warm.stdout.strip().splitlines()[-1] == "[]"
