@@ -141,10 +141,15 @@ _NULLABLE = frozenset({"left_doc", "left_start", "left_end", "left_text", "right
                        "right_text", "score"})
 
 
-def to_json(comparison: Comparison, only: tuple[str, str] | None = None) -> dict:
+def to_json(comparison: Comparison, only: tuple[str, str] | None = None, model: str = "") -> dict:
+    """The alignment, the fact groups and what made them (threshold, model, sidebyside's version), for scripts."""
+    from align import __version__
+
     docs = comparison.documents
     return {
         "threshold": comparison.threshold,
+        "model": model or None,
+        "sidebyside": __version__,
         "documents": [{"name": d.name, "path": d.path, "sentences": len(d.sentences), **_origin(d)} for d in docs],
         # The CSV's empty cells are JSON nulls: no sentence on that side, no score for an unmatched sentence.
         "rows": [{k: (None if v == "" and k in _NULLABLE else v) for k, v in r.items()}
@@ -248,9 +253,10 @@ def write_csv(comparison: Comparison, path: str, only: tuple[str, str] | None = 
     return len(rows)
 
 
-def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None) -> None:
+def write_json(comparison: Comparison, path: str, only: tuple[str, str] | None = None, model: str = "") -> None:
     refuse_an_article(path, comparison.documents)
-    data = to_json(comparison, only)
+    data = to_json(comparison, only, model)
+
     def write(f: TextIO) -> None:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -333,7 +339,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("html", "HTML report", ".html", "alignment", _write_report, frozenset({"only"}),
                  about="one page, the articles side by side", noun="the report"),
     ExportFormat("json", "JSON", ".json", "alignment",
-                 lambda comparison, path, o: write_json(comparison, path, o.only), frozenset({"only"}),
+                 lambda comparison, path, o: write_json(comparison, path, o.only, o.model), frozenset({"only"}),
                  about="the links and the facts, with offsets, for scripts"),
     ExportFormat("groups-csv", "CSV", ".csv", "groups",
                  lambda comparison, path, o: write_groups_csv(comparison, path, raw=o.raw), frozenset({"raw"})),

@@ -91,6 +91,16 @@ def test_pair_restricts_and_bad_pair_is_an_error(tmp_path, seed_comparison):
         write_csv(seed_comparison, str(out), only=("000", "999"))
 
 
+def test_json_names_the_model_and_the_version(tmp_path, seed_comparison):
+    """A result cited from the JSON says what made it, as the report does."""
+    from align import __version__
+
+    j = tmp_path / "a.json"
+    write_json(seed_comparison, str(j), model="fast-53aa51172d14")
+    data = json.loads(j.read_text(encoding="utf-8"))
+    assert (data["model"], data["sidebyside"], data["threshold"]) == ("fast-53aa51172d14", __version__, 0.5)
+
+
 def test_json_and_groups_csv(tmp_path, seed_comparison, seed_docs):
     j = tmp_path / "a.json"
     write_json(seed_comparison, str(j))
@@ -101,6 +111,7 @@ def test_json_and_groups_csv(tmp_path, seed_comparison, seed_docs):
     assert only and all(r["right_start"] is None and r["right_doc"] is None and r["score"] is None for r in only)
     assert all(isinstance(r["left_start"], int) for r in only)
     assert isinstance(data["groups"], list)
+    assert data["model"] is None  # not said: null, not a guess
     g = tmp_path / "g.csv"
     write_groups_csv(seed_comparison, str(g))
     rows = read_rows(g)

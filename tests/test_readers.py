@@ -93,6 +93,25 @@ def test_pdf_hyphenation_and_a_paragraph_across_pages(tmp_path):
     assert len(doc.sentences) == 1
 
 
+def test_pdf_keeps_the_hyphen_of_a_word_the_article_hyphenates_elsewhere(tmp_path):
+    lines = ["Officials called it a large-scale incursion, and the army said it had repelled the second large-",
+             "scale attack of the week on the border district of Graivoron, where twelve civil-",
+             "ians were hurt.", "3"]
+    doc = read_article(write(tmp_path, "hy.pdf", pdf_bytes([lines])))
+    assert "the second large-scale attack" in doc.text
+    assert "twelve civilians were hurt" in doc.text
+    assert "\ue000" not in doc.text
+    assert_offsets(doc)
+
+
+def test_pdf_ligatures_are_spelled_out():
+    from align.readers.pdf import join_pages, paragraphs, rehyphenate
+
+    page = "The \ufb01rst drones \ufb02ew over the o\ufb03ce and the a\ufb00ected\nvillages, of\ufb01cials said."
+    assert rehyphenate(join_pages([paragraphs(page)])) == (
+        "The first drones flew over the office and the affected villages, officials said.\n")
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_every_seed_survives_a_pdf(tmp_path, seed):
     """Each seed's lines as paragraphs of a PDF (wrapped, some running over a page break, some ending in a full

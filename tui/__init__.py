@@ -1,3 +1,5 @@
 """sidebyside's terminal app and command line (Textual). Alignment logic lives in `align/`."""
 
-__version__ = "0.1.0"
+from align import __version__
+
+__all__ = ["__version__"]

@@ -398,7 +398,7 @@ def _run_align(args: argparse.Namespace, line) -> int:
         if args.csv:
             wrote.append((args.csv, f"{write_csv(comparison, args.csv, pair, raw=args.raw):,} rows"))
         if args.json:
-            write_json(comparison, args.json, pair)
+            write_json(comparison, args.json, pair, model=embedder.model_id)
             wrote.append((args.json, "the alignment and the fact groups"))
         if args.groups_csv:
             wrote.append((args.groups_csv, f"{write_groups_csv(comparison, args.groups_csv, raw=args.raw):,} rows"))

@@ -213,7 +213,7 @@ def _run(job: ClusterJob, directory: Path, start: float) -> ClusterResult:
     except OSError as exc:
         raise ClusterError(f"{directory}: cannot make the folder ({exc.strerror or exc})") from None
     write_csv(comparison, str(directory / OUTPUTS[0]), raw=options.raw)
-    write_json(comparison, str(directory / OUTPUTS[1]))
+    write_json(comparison, str(directory / OUTPUTS[1]), model=embedder.model_id)
     write_groups_csv(comparison, str(directory / OUTPUTS[2]), raw=options.raw)
     t_write = time.perf_counter()
     result = ClusterResult(

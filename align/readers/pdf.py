@@ -3,8 +3,9 @@
 A PDF stores lines, not paragraphs: a sentence that wraps is two lines, which the segmenter would take for two
 units. So the lines of each page are joined into paragraphs: a wider gap above a line than between the page's
 lines usually (where pypdf tells each line's height), a blank line, or a line much shorter than the page's usual
-width (a paragraph's last line, a headline) ends one; a word hyphenated at a line end is joined, and a line
-holding only a page number is dropped. The offsets count into this joined text (what `--save-text`
+width (a paragraph's last line, a headline) ends one; a word hyphenated at a line end is joined (keeping the
+hyphen when the document writes the word with one elsewhere and never without: "large-scale"), ligatures are
+spelled out ("ﬁ" -> "fi", so words compare as typed), and a line holding only a page number is dropped. The offsets count into this joined text (what `--save-text`
 writes), never into the PDF's own bytes.
 """
 
@@ -16,6 +17,12 @@ import re
 from align.document import Document, DocumentError, Origin, document_or_empty
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
+#: Typographic ligatures (U+FB00-FB06) as their letters.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+#: Where a line-end hyphen was taken out, until the whole text shows whether the word keeps it (a private-use
+#: character: pypdf's text never holds one once _clean_line has run).
+_SPLIT = "\ue000"
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.IGNORECASE)
 
 
@@ -42,7 +49,7 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
     except Exception:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
         raise DocumentError(f"{shown}: not a readable PDF (damaged or incomplete)") from None
     gap, width = _document_usuals(pages)
-    text = join_pages([paragraphs(p, ys, gap, width) for p, ys in pages])
+    text = rehyphenate(join_pages([paragraphs(p, ys, gap, width) for p, ys in pages]))
     if not text.strip():
         raise DocumentError(f"{shown}: the PDF has no text layer (a scan?); run OCR on it first, e.g. "
                             "ocrmypdf in.pdf out.pdf")
@@ -82,7 +89,7 @@ def paragraphs(page: str, heights: list[float] | None = None, usual_gap: float |
     """One page's lines joined into paragraphs. `heights` (one per non-blank line, top down) find the gaps;
     the usual gap and line width are the document's (a last page of two lines has no usual of its own), else
     this page's."""
-    raw = [" ".join(line.split()) for line in page.splitlines()]
+    raw = [_clean_line(line) for line in page.splitlines()]
     lines: list[tuple[str, float | None]] = []  # (line, the space above it where known); "" is a blank line
     k = 0
     for line in raw:
@@ -134,17 +141,39 @@ def _document_usuals(pages: list[tuple[str, list[float] | None]]) -> tuple[float
     gaps: list[float | None] = []
     lines: list[str] = []
     for text, heights in pages:
-        page_lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        page_lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
         lines += [line for line in page_lines if not _PAGE_NUMBER.fullmatch(line)]
         if heights is not None:
             gaps += [a - b for a, b in zip(heights, heights[1:])]
     return _usual_gap(gaps), _usual_width(lines)
 
 
+def _clean_line(line: str) -> str:
+    return " ".join(line.translate(_LIGATURES).replace(_SPLIT, "").split())
+
+
 def _join(left: str, right: str) -> str:
     if len(left) > 1 and left.endswith("-") and left[-2].isalpha() and right[:1].islower():
-        return left[:-1] + right  # "civil-" + "ians": a word hyphenated at the line's end
+        return left[:-1] + _SPLIT + right  # "civil-" + "ians": a word hyphenated at the line's end (rehyphenate)
     return f"{left} {right}"
+
+
+def rehyphenate(text: str) -> str:
+    """Each word hyphenated at a line's end joined: without the hyphen ("civilians"), unless the rest of the text
+    writes it with one and never without ("large-scale")."""
+    if _SPLIT not in text:
+        return text
+    rest = re.sub(rf"\w+{_SPLIT}\w+", " ", text)
+    seen = {w.lower() for w in re.findall(r"\w+(?:-\w+)*", rest)}
+
+    def join(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        hyphenated = f"{a}-{b}".lower()
+        if any(f"-{hyphenated}-" in f"-{w}-" for w in seen if "-" in w) and (a + b).lower() not in seen:
+            return f"{a}-{b}"
+        return a + b
+
+    return re.sub(rf"(\w+){_SPLIT}(\w+)", join, text).replace(_SPLIT, "")
 
 
 def join_pages(pages: list[list[str]]) -> str:
