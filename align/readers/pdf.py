@@ -5,8 +5,8 @@ units. So the lines of each page are joined into paragraphs: a wider gap above a
 lines usually (where pypdf tells each line's height), a blank line, or a line much shorter than the page's usual
 width (a paragraph's last line, a headline) ends one; a word hyphenated at a line end is joined (keeping the
 hyphen when the document writes the word with one elsewhere and never without: "large-scale"), ligatures are
-spelled out ("ﬁ" -> "fi", so words compare as typed), and a line holding only a page number is dropped. The offsets count into this joined text (what `--save-text`
-writes), never into the PDF's own bytes.
+spelled out ("ﬁ" -> "fi", so words compare as typed), and a line holding only a page number is dropped. The
+offsets count into this joined text (what `--save-text` writes), never into the PDF's own bytes.
 """
 
 from __future__ import annotations
