@@ -21,6 +21,7 @@ class Conflict:
     right_start: int
     right_end: int
     reason: str  # e.g. "number: 12 vs no"
+    rule: str = ""  # the conflict rule that found it (align.conflicts), e.g. "counts"
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def classify(a: str, b: str) -> tuple[str, tuple[Conflict, ...]]:
 
 
 def mirror_conflict(c: Conflict) -> Conflict:
-    return Conflict(c.right_start, c.right_end, c.left_start, c.left_end, _swap_reason(c.reason))
+    return Conflict(c.right_start, c.right_end, c.left_start, c.left_end, _swap_reason(c.reason), c.rule)
 
 
 def _swap_reason(reason: str) -> str:

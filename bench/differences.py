@@ -213,9 +213,7 @@ def cost(docs) -> None:
 
     cold_time, cold_pairs = 0.0, 0
     for i, j in combinations(range(len(docs)), 2):
-        conflicts.facts.cache_clear()
-        conflicts._tokens.cache_clear()
-        conflicts._lemma_index.cache_clear()
+        conflicts.clear_caches()
         differences._keys.cache_clear()
         zipped = list(zip(docs[i].texts, docs[j].texts))
         t0 = time.perf_counter()
@@ -247,8 +245,7 @@ def cost(docs) -> None:
     law = ROOT.parent / "shared" / "eval" / "bible-dev"
     if (law / "Law.kjv.txt").exists():
         a, b = read_document(law / "Law.kjv.txt"), read_document(law / "Law.web.txt")
-        conflicts.facts.cache_clear()
-        conflicts._tokens.cache_clear()
+        conflicts.clear_caches()
         differences._keys.cache_clear()
         zipped = list(zip(a.texts, b.texts))
         t0 = time.perf_counter()
