@@ -13,9 +13,8 @@ from functools import lru_cache
 
 from align.alignment import Conflict, Link
 from align.conflicts import find_conflicts
-
-_TOKEN = re.compile(r"\S+")
-_STRIP = re.compile(r"[^\w%$€£]+")
+from align.conflicts.counts import SCALES, UNITS, VAGUE
+from align.text import spaced_words, words
 
 
 @dataclass(frozen=True)
@@ -41,20 +40,13 @@ class WordDiff:
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    """Word tokens with offsets and their comparison key (lower case, no punctuation, straight quotes)."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        key = m.group().lower()
-        if not key.isalnum():
-            key = _STRIP.sub("", key.replace("’", "'"))
-        if key:
-            out.append((m.start(), m.end(), key))
-    return out
+    """Word tokens with offsets and their comparison key (align.text.spaced_words)."""
+    return spaced_words(text)
 
 
 #: Token pairs SequenceMatcher may face (it is quadratic at worst, and autojunk is off): beyond it the common
-#: start and end are trimmed first, and a middle still larger counts as one change. Sentences are far below; a megabyte without a full
-#: stop is not, and must not freeze the app.
+#: start and end are trimmed first, and a middle still larger counts as one change. Sentences are far below; a
+#: megabyte without a full stop is not, and must not freeze the app.
 DIFF_BUDGET = 4_000_000
 #: Words of one change quoted in the summary.
 SUMMARY_WORDS = 30
@@ -63,7 +55,7 @@ SUMMARY_WORDS = 30
 def _opcodes(ka: list[str], kb: list[str]) -> list[tuple[str, int, int, int, int]]:
     n, m = len(ka), len(kb)
     if n * m <= DIFF_BUDGET:  # the usual case: the longest common run anywhere wins, as difflib does
-        return difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
+        return list(difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes())
     p = 0
     while p < n and p < m and ka[p] == kb[p]:
         p += 1
@@ -124,12 +116,11 @@ def summarize(parts: list[str], limit: int = 160) -> str:
     return out
 
 
-#: Word-set Jaccard at or above which two linked sentences say essentially the same thing. On the dev gold,
-#: `same` links are near copies (Jaccard 0.4-1.0) and `partial` ones retell a shared fact (mostly below 0.3).
+#: Word-set Jaccard at or above which two linked sentences say essentially the same thing: `same` links are near
+#: copies, `partial` ones retell a shared fact in other words (docs/quality.md has the dev gold's spread).
 SAME_JACCARD = 0.35
 
 
-_WORD = re.compile(r"[^\W_]+")
 _THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}\b)")
 
 
@@ -137,12 +128,12 @@ _THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}\b)")
 def _keys(text: str) -> frozenset[str]:
     """The sentence's words for comparing kinds (one regex pass: linking classifies every link)."""
     # "1,500" and "1500" are one number (thousands separators dropped before splitting into words).
-    return frozenset(_WORD.findall(_THOUSANDS.sub("", text.lower().replace("’", "'"))))
+    return frozenset(words(_THOUSANDS.sub("", text)))
 
 
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                          "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-                          "hundred thousand million billion dozen dozens hundreds thousands millions".split())
+#: Words that say how many: the conflict rules' number words, multipliers and vague amounts, and plurals of the
+#: multipliers ("millions").
+_NUMBER_WORDS = frozenset([*UNITS, *SCALES, *VAGUE, *(w + "s" for w in SCALES)])
 
 
 def _counts(keys: frozenset[str]) -> frozenset[str]:

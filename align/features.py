@@ -23,13 +23,13 @@ few. Each candidate then gets a handful of features, all cheap, all from the emb
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from align.document import Document
+from align.text import scorer_words
 
 #: Rows of the similarity matrix computed at once (BLOCK x len(right) floats).
 BLOCK = 512
@@ -42,24 +42,9 @@ FLOOR = 0.2
 
 FEATURES = ("cos", "margin", "gap", "merge", "lex", "shared", "window")
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOP = frozenset(
-    "the a an and or but of to in on at by for with from as is are was were be been being has have had it its "
-    "this that these those he she they them his her their we our you your i not no said says say after before "
-    "than then there which who whom what when where while also into over about more most some such only other "
-    "would could should will can may might do does did so if up out new one two unto thee thou thy shall hath "
-    "him me my us".split()
-)
-
-
 def content_words(text: str) -> list[str]:
-    """Lower-cased content words, crudely stemmed (first 6 letters) so 'injured'/'injuries' meet."""
-    out = []
-    for w in _WORD.findall(text.lower()):
-        if w in _STOP or (len(w) < 3 and not w.isdigit()):
-            continue
-        out.append(w if w.isdigit() else w[:6])
-    return out
+    """The words the lexical features compare (align.text.scorer_words)."""
+    return scorer_words(text)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from align.conflicts.rule import Rule
 from align.conflicts.words import lines, word_list, word_table
 from align.text import STOP_WORDS, Token, tokens
 
-# Number words are read by our own reader, not a library's (text2num reads "two hundred and fifty" but not older
-# English such as "seven and thirty thousand", "threescore and ten", which Bible translations are full of).
+# Number words are read by our own reader: text2num (3.1) reads "two hundred and fifty" and "forty and eight" but
+# not "two dozen", "seven and thirty thousand" or "threescore and ten", which news and Bible translations use.
 UNITS = {w: int(v) for w, v in word_table("numbers")}
 SCALES = {w: int(v) for w, v in word_table("scales")}
 #: Vague amounts, read as ranges.
