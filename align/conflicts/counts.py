@@ -334,7 +334,9 @@ def comparable(qa: Quantity, qb: Quantity) -> bool:
 
 def _closed(q: Quantity) -> tuple[float, float]:
     """The interval with the number the sentence names inside it: "more than 70" holds 70."""
-    return q.low, q.high
+    if q.stated is None:
+        return q.low, q.high
+    return min(q.low, q.stated), max(q.high, q.stated)
 
 
 def compatible(qa: Quantity, qb: Quantity) -> bool:
