@@ -67,7 +67,8 @@ def _spans(doc: Document) -> tuple[np.ndarray, np.ndarray]:
             np.array([s.end for s in doc.sentences], np.float64))
 
 
-def _order_one_way(left: Document, right: Document, pairs: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order_one_way(left: Document, right: Document, pairs: np.ndarray,
+                   score: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     n, m = len(left.sentences), len(right.sentences)
     zero = np.zeros(len(pairs))
     a = anchors(pairs, score, n, m)

@@ -129,9 +129,8 @@ def merge_gain(el: np.ndarray, er: np.ndarray, pairs: np.ndarray, cos: np.ndarra
     """Gain in cosine from pairing one side with the mean of two adjacent sentences of the other side.
 
     The gain is over this pair alone, so it is high both when the sentence tells what the two tell (a merge)
-    and when the adjacent sentence is the closer match (news paragraphs keep related facts together). A gain
-    over the better of the two parts alone, the stricter "merge only" reading, was measured too: it scored
-    lower in cross-validation (bench/calibrate.py) and took a negative weight next to this one.
+    and when the adjacent sentence is the closer match (news paragraphs keep related facts together); the
+    stricter "merge only" reading is in docs/quality.md's history.
     """
     n, m = el.shape[0], er.shape[0]
     gain = np.zeros(len(pairs), np.float32)

@@ -243,9 +243,9 @@ def build_groups(
             m = rows[x][0]
             if node[0] in m:
                 continue
-            best = {d: support.best(node, d, ss, lambda o, x=x: x in row_of.get(o, ())) for d, ss in m.items()}
-            if any(v >= support.level(SECOND_VOICE_SUPPORT) for d, v in best.items() if d != partner[0]):
-                homes.append((sum(best.values()) / len(best), -x))
+            per_doc = {d: support.best(node, d, ss, _in_row(row_of, x)) for d, ss in m.items()}
+            if any(v >= support.level(SECOND_VOICE_SUPPORT) for d, v in per_doc.items() if d != partner[0]):
+                homes.append((sum(per_doc.values()) / len(per_doc), -x))
         if homes:
             x = -max(homes)[1]
             rows[x][0][node[0]] = [node[1]]
@@ -298,6 +298,10 @@ def _in_group(group_of: dict[Node, int], gid: int) -> Callable[[Node], bool]:
     return lambda o: group_of.get(o) == gid
 
 
+def _in_row(row_of: dict[Node, set[int]], x: int) -> Callable[[Node], bool]:
+    return lambda o: x in row_of.get(o, ())
+
+
 def _nodes(members: Members) -> list[Node]:
     return [(d, s) for d, ss in members.items() for s in ss]
 
@@ -308,9 +312,9 @@ def _size(members: Members) -> int:
 
 def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
     """Pairs of sentences in different articles with a quantity of the same thing for the same event."""
-    from align.conflicts import comparable, counted, harmed
+    from align.conflicts import Quantity, comparable, counted, harmed
 
-    buckets: dict[tuple[str, str], list[tuple[Node, object]]] = {}
+    buckets: dict[tuple[str, str | None], list[tuple[Node, Quantity]]] = {}
     for d, doc in enumerate(documents):
         for s in doc.sentences:
             for q in counted(s.text):
@@ -318,7 +322,7 @@ def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
                 buckets.setdefault((harmed(q), q.event), []).append(((d, s.index), q))
     out = set()
     for items in buckets.values():
-        by_doc: dict[int, list[tuple[Node, object]]] = {}
+        by_doc: dict[int, list[tuple[Node, Quantity]]] = {}
         for item in items:
             by_doc.setdefault(item[0][0], []).append(item)
         sizes = [len(x) for x in by_doc.values()]
@@ -335,7 +339,7 @@ def _shared_quantities(documents: list[Document]) -> list[tuple[Node, Node]]:
 
 
 def _fact(documents: list[Document], members: Members, support: _Support,
-          borrowed: set[Node] = frozenset()) -> FactGroup:
+          borrowed: set[Node] | frozenset[Node] = frozenset()) -> FactGroup:
     members = {d: sorted(set(ss)) for d, ss in sorted(members.items())}
     nodes = _nodes(members)
     node_set = set(nodes)

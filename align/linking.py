@@ -59,7 +59,7 @@ def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_M
     """Candidates below the threshold linked because both sentences count the same thing for the same event
     ("12 civilians were injured" / "no civilians had been harmed"): the count is the fact, whether the two
     agree or conflict, even when the rest of the sentences differ (the overview's groups use the same evidence).
-    It is there for the conflicts it shows, not for the dev gold, which it leaves unchanged (docs/quality.md)."""
+    It is there for the conflicts it shows (docs/quality.md)."""
     p, s = scores.pairs, scores.scores
     out = np.zeros(len(p), bool)
     band = np.flatnonzero((s < threshold) & (s >= threshold - margin))

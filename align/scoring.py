@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -50,11 +50,11 @@ class Weights:
     lexical: bool = True
 
     @staticmethod
-    def load(name: str) -> "Weights":
+    def load(name: str) -> Weights:
         return _load_weights(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_weights(name: str) -> Weights:
     raw = json.loads(resources.files("align.weights").joinpath(f"{name}.json").read_text("utf-8"))
     w = Weights(name, np.array(raw["pair"], np.float64), np.array(raw["context"], np.float64),
