@@ -36,9 +36,15 @@ class When:
 
 
 @lru_cache(maxsize=65536)
+def _may_date(text: str) -> bool:
+    """Whether the sentence names a weekday or a month at all (a cheap test before tokenizing)."""
+    return bool(_MAY_DATE.search(text.lower()))
+
+
+@lru_cache(maxsize=65536)
 def whens(text: str) -> tuple[When, ...]:
     """Every weekday and day of a month ("Monday", "May 22", "22 May") in the sentence, memoized by text."""
-    if not _MAY_DATE.search(text.lower()):
+    if not _may_date(text):
         return ()
     toks = tokens(text)
     out = []
@@ -81,7 +87,7 @@ def _other_day(x: str, y: str) -> str | None:
 
 def find(a: str, b: str) -> list[Conflict]:
     """Days or dates of one event in a and b that differ."""
-    if not _MAY_DATE.search(a.lower()) or not _MAY_DATE.search(b.lower()):
+    if not _may_date(a) or not _may_date(b):
         return []
     found = []
     wa_all, wb_all = whens(a), whens(b)
