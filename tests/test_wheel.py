@@ -1,4 +1,5 @@
-"""The built wheel carries what a user needs outside a checkout: the seed articles, the score weights, the styles.
+"""The built wheel carries what a user needs outside a checkout: the seed articles, the score weights, the conflict
+rules' word lists, the styles.
 
 Built with pip (no network: no build isolation), unpacked into a folder of its own and run from another folder, so
 nothing is read from the repository."""
@@ -33,6 +34,8 @@ def test_the_wheel_holds_the_seeds_weights_and_styles(wheel):
     assert {f"tui/seeds/{n}" for n in seeds} <= names
     assert {f"align/weights/{m}.json" for m in ("fast", "accurate", "mpnet", "multilingual")} <= names
     assert "align/report.css" in names
+    words = sorted(p.name for p in (ROOT / "align" / "conflicts" / "data").glob("*.txt"))
+    assert words and {f"align/conflicts/data/{n}" for n in words} <= names  # the conflict rules' word lists
     assert any(n.endswith(".tcss") for n in names)
 
 
