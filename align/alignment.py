@@ -38,6 +38,11 @@ class Link:
     def reason(self) -> str:
         return "; ".join(c.reason for c in self.conflicts)
 
+    @property
+    def rules(self) -> str:
+        """The conflict rules that found this link's conflicts, each once, in the order of `reason`."""
+        return "; ".join(dict.fromkeys(c.rule for c in self.conflicts if c.rule))
+
 
 @dataclass(frozen=True)
 class PairScores:

@@ -24,7 +24,7 @@ from align.differences import word_diff
 from align.util.atomic import atomic_write
 
 COLUMNS = ["pair", "left_doc", "left_start", "left_end", "left_text", "right_doc", "right_start", "right_end",
-           "right_text", "score", "kind", "diff", "conflict"]
+           "right_text", "score", "kind", "diff", "conflict", "conflict_rule"]
 GROUP_COLUMNS = ["group", "doc", "start", "end", "text", "relation", "pivot_doc", "sources", "label"]
 _FORMULA = ("=", "+", "-", "@")
 
@@ -49,13 +49,14 @@ def alignment_rows(al: Alignment) -> list[dict]:
             "pair": pair, "left_doc": al.left.name, "left_start": a.start, "left_end": a.end, "left_text": a.text,
             "right_doc": al.right.name, "right_start": b.start, "right_end": b.end, "right_text": b.text,
             "score": round(ln.score, 4), "kind": ln.kind, "diff": d.full, "conflict": ln.reason,
+            "conflict_rule": ln.rules,
         }))
     for i in al.left_only:
         a = L[i]
         keyed.append(((i, 1, -1), {
             "pair": pair, "left_doc": al.left.name, "left_start": a.start, "left_end": a.end, "left_text": a.text,
             "right_doc": "", "right_start": "", "right_end": "", "right_text": "",
-            "score": "", "kind": "left_only", "diff": "", "conflict": "",
+            "score": "", "kind": "left_only", "diff": "", "conflict": "", "conflict_rule": "",
         }))
     # A sentence only the right side has goes after the left sentence linked to its nearest linked predecessor.
     anchor = -1
@@ -70,7 +71,7 @@ def alignment_rows(al: Alignment) -> list[dict]:
         keyed.append(((anchors[j], 2, j), {
             "pair": pair, "left_doc": "", "left_start": "", "left_end": "", "left_text": "",
             "right_doc": al.right.name, "right_start": b.start, "right_end": b.end, "right_text": b.text,
-            "score": "", "kind": "right_only", "diff": "", "conflict": "",
+            "score": "", "kind": "right_only", "diff": "", "conflict": "", "conflict_rule": "",
         }))
     keyed.sort(key=lambda kv: kv[0])
     return [row for _, row in keyed]

@@ -144,6 +144,15 @@ def text(value: object) -> str:
     return html.escape(str(value).translate(_SHOWN), quote=True)
 
 
+def _rule_title(rules: str) -> str:
+    """A title attribute naming the conflict rules that found a conflict (align.conflicts), shown on hovering."""
+    return f' title="{text("found by the " + rules + (" rules" if ";" in rules else " rule"))}"' if rules else ""
+
+
+def _reason(reason: str, rules: str) -> str:
+    return f"<span{_rule_title(rules)}>{text(reason)}</span>"
+
+
 def marked(sentence: str, changed: Sequence[tuple[int, int]], conflicts: Sequence[tuple[int, int]]) -> str:
     """A sentence with its changed words underlined (<u>) and its conflicting words marked (<mark>)."""
     cuts = {0, len(sentence)}
@@ -259,10 +268,10 @@ def _pair(al: Alignment, anchor: str) -> str:
             mid, cls = "", "between"
         body.append(f'<tr class="{cls}"><td class="l">{left}</td><td class="m">{mid}</td>'
                     f'<td class="r">{right}</td></tr>')
-        reasons = [ln.reason for ln in links if ln.kind == "conflict" and ln.reason]
+        reasons = [(ln.reason, ln.rules) for ln in links if ln.kind == "conflict" and ln.reason]
         if reasons:
             body.append('<tr class="why"><td colspan="3"><span class="k conflict">!</span> '
-                        + " · ".join(text(x) for x in dict.fromkeys(reasons)) + "</td></tr>")
+                        + " · ".join(_reason(*x) for x in dict.fromkeys(reasons)) + "</td></tr>")
     return (f'<section class="pair" id="{anchor}"><h2>{text(al.left.name)} vs {text(al.right.name)}</h2>'
             f'<p class="counts">{text(counts)}</p>'
             '<table class="sbs"><colgroup><col class="side"><col class="mid"><col class="side"></colgroup>'
@@ -305,7 +314,7 @@ def _sentence(al: Alignment, side: str, k: int, anchor: str, marks, row: int, ot
             refs.append(f' <a class="ref" href="#{anchor}-{other}{partner + 1}" title="linked ({ln.kind}, '
                         f'{ln.score:.2f}) to sentence {partner + 1} of the other article">↗ {other}{partner + 1}</a>')
             if ln.kind == "conflict" and ln.reason:  # not drawn level: the reason goes with the reference
-                refs.append(f' <span class="why">{text(ln.reason)}</span>')
+                refs.append(f' <span class="why"{_rule_title(ln.rules)}>{text(ln.reason)}</span>')
     if links:
         kind = max((ln.kind for ln in links), key=KIND_ORDER.__getitem__)
         mark = f'<span class="k {kind}">{KIND_MARK[kind]}</span> ' if kind == "conflict" else ""

@@ -125,6 +125,25 @@ def test_json_and_groups_csv(tmp_path, seed_comparison, seed_docs):
         assert {r["doc"] for r in rows if r["group"] == gid} == set(texts)
 
 
+def test_a_conflict_row_names_the_rule_that_found_it(tmp_path, hashing):
+    # The CSV's last column and the JSON's rows say which conflict rule (align/conflicts/<rule>.py) flagged a link.
+    a = document_from_text("a.txt", "The governor said 12 civilians were injured. The bridge reopened on Monday.")
+    b = document_from_text("b.txt", "The governor said no civilians were injured. The bridge reopened on Friday.")
+    comparison = compare([a, b], hashing)
+    out = tmp_path / "a.csv"
+    write_csv(comparison, str(out))
+    rows = read_rows(out)
+    assert list(rows[0]) == COLUMNS and COLUMNS[-2:] == ["conflict", "conflict_rule"]
+    flagged = {r["conflict_rule"]: r["conflict"] for r in rows if r["kind"] == "conflict"}
+    assert flagged.keys() == {"counts", "dates"}, rows
+    assert flagged["counts"].startswith("casualties: 12 civilians") and flagged["dates"].startswith("day: Monday")
+    assert all(r["conflict_rule"] == "" for r in rows if r["kind"] != "conflict")
+    j = tmp_path / "a.json"
+    write_json(comparison, str(j))
+    json_rows = json.loads(j.read_text(encoding="utf-8"))["rows"]
+    assert [(r["conflict"], r["conflict_rule"]) for r in json_rows] == [(r["conflict"], r["conflict_rule"]) for r in rows]
+
+
 def test_failed_export_leaves_nothing(tmp_path, seed_comparison):
     missing = tmp_path / "no" / "such" / "dir" / "x.csv"
     with pytest.raises(ExportError, match="does not exist"):

@@ -94,6 +94,8 @@ def test_conflict_is_level_and_marked(hashing):
     why = row.getnext()
     assert "conflict" in why.get("class", "") or "why" in why.get("class", "")
     assert "casualties: 12 civilians were injured vs no civilians were injured" in why.text_content()
+    [named] = why.xpath(".//span[@title]")  # the rule that found it, on hovering
+    assert named.get("title") == "found by the counts rule" and named.text_content().startswith("casualties: 12")
 
 
 def test_every_sentence_once_per_side_in_order(seed_comparison):
