@@ -81,10 +81,14 @@ def encode_texts(texts: Sequence[str], encode: Encode, window: int | None = None
         pieces = [t[a:b] for t, s in zip(unique, spans) for a, b, _ in (s or [(0, len(t), 0)])]
     piece_texts, piece_inverse = distinct(pieces)  # pieces repeat too: a long line of one word repeated
 
-    def step_progress(done: int, total: int) -> None:
-        progress(min(len(texts), done * len(texts) // max(1, total)), len(texts))  # type: ignore[misc]
+    step_progress: Progress | None = None
+    if progress is not None:
+        report = progress
 
-    encoded = np.asarray(encode(piece_texts, step_progress if progress else None), np.float32)
+        def step_progress(done: int, total: int) -> None:
+            report(min(len(texts), done * len(texts) // max(1, total)), len(texts))
+
+    encoded = np.asarray(encode(piece_texts, step_progress), np.float32)
     vecs = encoded[piece_inverse]
     if spans is not None:
         rows = np.empty((len(unique), vecs.shape[1]), np.float32)
