@@ -34,6 +34,9 @@ class Token(NamedTuple):
     cap: bool  # starts with a capital letter: a name, or a sentence's first word
 
 
+# Why not a library stemmer: Snowball's English stemmer (BSD) as the one stemmer for `stem` and `lemma` left the
+# seeds' exports identical but made Law's false conflicts 10 -> 13, as it stems a noun and its verb alike
+# ("commandments" / "commanded not"); `lemma` exists to keep those apart (docs/quality.md, Link kinds).
 def stem(key: str) -> str:
     """A crude stem of a lower-case word, so word forms meet ('agrees'/'agreed', 'injured'/'injuries'): a plural
     s off, then the first five letters. Numbers are their own stem."""
