@@ -316,7 +316,8 @@ class ExportOptions:
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One kind of file the app exports: what the dialog calls it and the plain function that writes it."""
+    """One kind of file sidebyside writes: what the dialog calls it, the plain function that writes it, and the
+    `sbs align --NAME OUT` option that asks for it (the command line adds one per format)."""
 
     name: str  # unique
     label: str  # in the dialog's title and its list of formats: "CSV"
@@ -326,6 +327,8 @@ class ExportFormat:
     options: frozenset[str] = frozenset()  # the choices it reads ("only", "raw"): the dialog offers only those
     about: str = ""  # a few words on it, where the dialog offers it instead of the first format
     noun: str = "the file"  # what "Wrote ... to" calls a file that is not counted in rows
+    cli_help: str = ""  # the help of its `sbs align --NAME OUT` option
+    uses_groups: bool = False  # it writes the fact groups (the command line builds them first, under a stage)
 
 
 def _write_report(comparison: Comparison, path: str, options: ExportOptions) -> None:
@@ -336,14 +339,19 @@ def _write_report(comparison: Comparison, path: str, options: ExportOptions) -> 
 
 FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("csv", "CSV", ".csv", "alignment",
-                 lambda comparison, path, o: write_csv(comparison, path, o.only, raw=o.raw), frozenset({"only", "raw"})),
+                 lambda comparison, path, o: write_csv(comparison, path, o.only, raw=o.raw), frozenset({"only", "raw"}),
+                 cli_help="write the alignment CSV to OUT (- for standard output; the default)"),
     ExportFormat("html", "HTML report", ".html", "alignment", _write_report, frozenset({"only"}),
-                 about="one page, the articles side by side", noun="the report"),
+                 about="one page, the articles side by side", noun="the report",
+                 cli_help="write a report: one self-contained HTML page with the articles side by side and the facts "
+                          "across them", uses_groups=True),
     ExportFormat("json", "JSON", ".json", "alignment",
                  lambda comparison, path, o: write_json(comparison, path, o.only, o.model), frozenset({"only"}),
-                 about="the links and the facts, with offsets, for scripts"),
+                 about="the links and the facts, with offsets, for scripts", noun="the alignment and the fact groups",
+                 cli_help="write the alignment and fact groups as JSON", uses_groups=True),
     ExportFormat("groups-csv", "CSV", ".csv", "groups",
-                 lambda comparison, path, o: write_groups_csv(comparison, path, raw=o.raw), frozenset({"raw"})),
+                 lambda comparison, path, o: write_groups_csv(comparison, path, raw=o.raw), frozenset({"raw"}),
+                 cli_help="write the cross-source fact groups as CSV", uses_groups=True),
 )
 
 

@@ -105,3 +105,28 @@ def test_save_text_makes_its_folder_once_the_run_succeeds(tmp_path, seed_paths):
                 "--save-text", str(target))
         assert r.returncode == 1 and r.stderr.count("\n") == 1 and "is a file, not a folder" in r.stderr, r.stderr
         assert not (tmp_path / "o2.csv").exists()
+
+
+def test_a_format_added_to_the_registry_is_an_sbs_align_option(tmp_path, seed_paths, monkeypatch, capsys):
+    """align.export.FORMATS is the one place a format is added: the app's dialog offers it and `sbs align`
+    takes `--NAME OUT` for it, with no change to the command line's code."""
+    import align.export
+    from align.export import FORMATS, ExportFormat
+    from tui.cli import main
+
+    def write_pairs(comparison, path, options):
+        names = [(comparison.documents[i].name, comparison.documents[j].name) for i, j in comparison.pairs]
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(f"{a} vs {b}\n" for a, b in names if options.only in (None, (a, b)))
+        return len(names)
+
+    pairs = ExportFormat("pair-list", "pair list", ".pairs", "alignment", write_pairs, frozenset({"only"}),
+                         cli_help="write the pairs compared")
+    monkeypatch.setattr(align.export, "FORMATS", FORMATS + (pairs,))
+    out = tmp_path / "p.pairs"
+    assert main(["align", *map(str, seed_paths[:3]), "--model", "hashing", "--pair-list", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert f"sbs: wrote 3 rows to {out}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["align", "--help"])
+    assert "--pair-list OUT" in capsys.readouterr().out

@@ -84,11 +84,10 @@ def align_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="articles (at least two): text, Markdown, HTML, PDF or Word (.docx) files, web addresses, "
                         "a directory, - for stdin")
-    p.add_argument("--csv", metavar="OUT", help="write the alignment CSV to OUT (- for standard output)")
-    p.add_argument("--json", metavar="OUT", help="write the alignment and fact groups as JSON")
-    p.add_argument("--groups-csv", metavar="OUT", help="write the cross-source fact groups as CSV")
-    p.add_argument("--html", metavar="OUT", help="write a report: one self-contained HTML page with the articles "
-                                                 "side by side and the facts across them")
+    from align.export import FORMATS
+
+    for f in FORMATS:  # one option a format: a new format in align.export.FORMATS is an option here too
+        p.add_argument(f"--{f.name}", metavar="OUT", help=f.cli_help or f"write {f.label} to OUT")
     p.add_argument("--save-text", metavar="DIR", help="write each article's text as read or extracted to DIR "
                                                       "(NAME.txt; made if missing), so the offsets can be checked")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"), help="only the pair of articles A and B")
@@ -340,13 +339,15 @@ def run_align(args: argparse.Namespace) -> int:
 
 def _run_align(args: argparse.Namespace, line) -> int:
     from align.compare import compare
-    from align.export import select_pairs, write_csv, write_groups_csv, write_json
+    from align.export import FORMATS, ExportOptions, select_pairs
 
     threshold = _threshold(args.threshold)
     settings = settings_from(args, threshold)
-    if not (args.csv or args.json or args.groups_csv or args.html):
-        args.csv = "-"
-    outputs = [p for p in (args.csv, args.json, args.groups_csv, args.html) if p]
+    asked = [(f, getattr(args, f.name.replace("-", "_"))) for f in FORMATS]
+    asked = [(f, path) for f, path in asked if path]
+    if not asked:
+        asked = [(FORMATS[0], "-")]  # the alignment CSV on standard output
+    outputs = [path for _, path in asked]
     for k, p in enumerate(outputs):
         if p == "-" and outputs.count("-") > 1:
             raise CliError("- (standard output) given for two outputs; name a file for one of them")
@@ -368,18 +369,18 @@ def _run_align(args: argparse.Namespace, line) -> int:
                          stage=line.update)
     pair = tuple(args.pair) if args.pair else None
     # Linking and grouping run here, each under its own stage, rather than unseen inside the writers.
-    chosen = select_pairs(comparison, pair) if args.csv or args.json or args.html else []
+    chosen = select_pairs(comparison, pair) if any(f.subject == "alignment" for f, _ in asked) else []
     for k, (i, j) in enumerate(chosen):
         line.update("linking pairs", k, len(chosen))
         comparison.alignment(i, j)
-    if args.json or args.groups_csv or args.html:
+    if any(f.uses_groups for f, _ in asked):
         line.update("grouping facts across the articles")
         comparison.groups()
     line.update("writing")
     if "-" in outputs:
         line.clear()  # standard output may be this terminal too
     stdout = sys.stdout
-    if "-" in (args.csv, args.json, args.groups_csv, args.html) and stdout.isatty():
+    if "-" in outputs and stdout.isatty():
         # Article text is data: on a terminal it is shown, never obeyed. A pipe or a file gets it unchanged.
         sys.stdout = TerminalSafe(stdout)
     wrote = []
@@ -395,18 +396,10 @@ def _run_align(args: argparse.Namespace, line) -> int:
             saved = save_texts(docs, args.save_text)
             wrote.append((args.save_text, f"the {len(saved)} articles' texts "
                                           f"({', '.join(os.path.basename(p) for p in saved)})"))
-        if args.csv:
-            wrote.append((args.csv, f"{write_csv(comparison, args.csv, pair, raw=args.raw):,} rows"))
-        if args.json:
-            write_json(comparison, args.json, pair, model=embedder.model_id)
-            wrote.append((args.json, "the alignment and the fact groups"))
-        if args.groups_csv:
-            wrote.append((args.groups_csv, f"{write_groups_csv(comparison, args.groups_csv, raw=args.raw):,} rows"))
-        if args.html:
-            from align.report import write_html
-
-            write_html(comparison, args.html, model=embedder.model_id, only=pair, version=__version__)
-            wrote.append((args.html, "the report"))
+        options = ExportOptions(only=pair, raw=args.raw, model=embedder.model_id, version=__version__)
+        for f, path in asked:
+            rows = f.write(comparison, path, options)
+            wrote.append((path, f"{rows:,} rows" if rows is not None else f.noun))
     finally:
         sys.stdout = stdout
     line.clear()
