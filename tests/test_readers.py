@@ -82,6 +82,30 @@ def test_pdf_lines_are_joined_into_paragraphs(tmp_path):
     assert_offsets(doc)
 
 
+def test_pdf_headline_set_large_and_wrapped_stays_one_paragraph(tmp_path):
+    """A 24-point headline over two lines (each shorter than a body line, each further below the one above) is
+    one paragraph, and the 11-point body under it starts its own."""
+    headline = ["Russia says it repelled an armed raid", "in its Belgorod region, killing dozens"]
+    body = [line for p in STORY[1:] for line in [*wrap(p), ""]]
+    doc = read_article(write(tmp_path, "head.pdf", pdf_bytes([body], headline=headline)))
+    assert doc.text == "\n\n".join([" ".join(headline), *STORY[1:]]) + "\n"
+    assert doc.sentences[0].text == " ".join(headline)
+    assert_offsets(doc)
+
+
+def test_a_change_of_type_size_ends_a_paragraph():
+    """Lines evenly spaced and of full width still part where the type size changes (a deck under a headline)."""
+    page = ("Russia says it repelled an armed raid in its Belgorod region\n"
+            "The Russian Defense Ministry said on Tuesday that it had thrown\n"
+            "out of its Belgorod region the armed men who had entered Russian\n"
+            "territory from Ukraine the day before.\n")
+    heights = [700.0, 686.0, 672.0, 658.0]
+    assert paragraphs(page, heights, sizes=[14.0, 11.0, 11.0, 11.0]) == [
+        "Russia says it repelled an armed raid in its Belgorod region", STORY[1]]
+    assert paragraphs(page, heights, sizes=[11.0] * 4) == [
+        "Russia says it repelled an armed raid in its Belgorod region " + STORY[1]]
+
+
 def test_pdf_hyphenation_and_a_paragraph_across_pages(tmp_path):
     first = ["Governor Vyacheslav Gladkov said that twelve civil-", "ians were injured and that residents of nine",
              "villages were evacuated overnight after the raid on the border district of Graivoron in the"]

@@ -2,11 +2,13 @@
 
 A PDF stores lines, not paragraphs: a sentence that wraps is two lines, which the segmenter would take for two
 units. So the lines of each page are joined into paragraphs: a wider gap above a line than between the page's
-lines usually (where pypdf tells each line's height), a blank line, or a line much shorter than the page's usual
-width (a paragraph's last line, a headline) ends one; a word hyphenated at a line end is joined (keeping the
-hyphen when the document writes the word with one elsewhere and never without: "large-scale"), ligatures are
-spelled out ("ﬁ" -> "fi", so words compare as typed), and a line holding only a page number is dropped. The
-offsets count into this joined text (what `--save-text` writes), never into the PDF's own bytes.
+lines usually (where pypdf tells each line's height), a blank line, a change of type size, or a line much
+shorter than the page's usual width (a paragraph's last line, a headline) ends one. Gap and width are read
+against the line's own type size, so a headline set large and wrapped over two lines stays one paragraph. A
+word hyphenated at a line end is joined (keeping the hyphen when the document writes the word with one
+elsewhere and never without: "large-scale"), ligatures are spelled out ("ﬁ" -> "fi", so words compare as
+typed), and a line holding only a page number is dropped. The offsets count into this joined text (what
+`--save-text` writes), never into the PDF's own bytes.
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
         raise DocumentError(f"{shown}: password-protected PDF; save a copy without the password first") from None
     except Exception:  # a parser of untrusted bytes: whatever it raises, the reader gets one line
         raise DocumentError(f"{shown}: not a readable PDF (damaged or incomplete)") from None
-    gap, width = _document_usuals(pages)
-    text = rehyphenate(join_pages([paragraphs(p, ys, gap, width) for p, ys in pages]))
+    gap, width, size = _document_usuals(pages)
+    text = rehyphenate(join_pages([paragraphs(p, ys, gap, width, sizes, size) for p, ys, sizes in pages]))
     if not text.strip():
         raise DocumentError(f"{shown}: the PDF has no text layer (a scan?); run OCR on it first, e.g. "
                             "ocrmypdf in.pdf out.pdf")
@@ -68,56 +70,74 @@ def _meta(meta, key: str) -> str:
     return " ".join(str(value).split()) if value else ""
 
 
-def _page_text(page) -> tuple[str, list[float] | None]:
-    """The page's text as pypdf lays it out, and the height of each of its non-blank lines when pypdf's text
-    pieces tell them one for one (else None: the joining then goes by line widths alone)."""
+def _page_text(page) -> tuple[str, list[float] | None, list[float] | None]:
+    """The page's text as pypdf lays it out, and the height and type size of each of its non-blank lines when
+    pypdf's text pieces tell them one for one (else None: the joining then goes by line widths alone)."""
     heights: list[float] = []
+    sizes: list[float] = []
 
     def visit(text, cm, tm, font, size) -> None:
         if text.strip():
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             if not heights or abs(heights[-1] - y) > 0.5:
                 heights.append(y)
+                # The size as drawn: the font's size scaled by the text and page matrices' vertical scale.
+                scale = abs(tm[3] * cm[3]) or 1.0
+                sizes.append(float(size or 0) * scale)
 
     text = page.extract_text(visitor_text=visit) or ""
     lines = [line for line in text.splitlines() if line.strip()]
-    return text, (heights if len(heights) == len(lines) else None)
+    if len(heights) != len(lines):
+        return text, None, None
+    return text, heights, (sizes if all(sizes) else None)
 
 
 def paragraphs(page: str, heights: list[float] | None = None, usual_gap: float | None = None,
-               usual_width: int | None = None) -> list[str]:
-    """One page's lines joined into paragraphs. `heights` (one per non-blank line, top down) find the gaps;
-    the usual gap and line width are the document's (a last page of two lines has no usual of its own), else
-    this page's."""
+               usual_width: int | None = None, sizes: list[float] | None = None,
+               usual_size: float | None = None) -> list[str]:
+    """One page's lines joined into paragraphs. `heights` and `sizes` (one per non-blank line, top down) find
+    the gaps and the type size; the usual gap, line width and size are the document's (a last page of two lines
+    has no usual of its own), else this page's."""
     raw = [_clean_line(line) for line in page.splitlines()]
-    lines: list[tuple[str, float | None]] = []  # (line, the space above it where known); "" is a blank line
+    # (line, the space above it, its type size; None where unknown); "" is a blank line
+    lines: list[tuple[str, float | None, float | None]] = []
     k = 0
     for line in raw:
         if not line:
-            lines.append(("", None))
+            lines.append(("", None, None))
             continue
         gap = heights[k - 1] - heights[k] if heights is not None and k else None
+        size = sizes[k] if sizes is not None else None
         k += 1
         if not _PAGE_NUMBER.fullmatch(line):
-            lines.append((line, gap))
+            lines.append((line, gap, size))
     if usual_gap is None:
-        usual_gap = _usual_gap([g for _, g in lines])
+        usual_gap = _usual_gap([g for _, g, _ in lines])
     if usual_width is None:
-        usual_width = _usual_width([line for line, _ in lines])
+        usual_width = _usual_width([line for line, _, _ in lines])
+    if usual_size is None:
+        usual_size = _usual_size([s for _, _, s in lines])
     if not usual_width:
         return []
     out: list[str] = []
     current = ""
-    for line, gap in lines:
-        wide = bool(usual_gap and gap is not None and gap > 1.4 * usual_gap)
-        if not line or wide:
+    previous_size: float | None = None
+    for line, gap, size in lines:
+        # A line set larger than the body holds fewer characters and sits further below the one above it.
+        ratio = max(1.0, size / usual_size) if size and usual_size else 1.0
+        wide = bool(usual_gap and gap is not None and gap > 1.4 * usual_gap * ratio)
+        resized = bool(size and previous_size and abs(size - previous_size) > 0.1 * previous_size)
+        if not line or wide or resized:
             if current:
                 out.append(current)
             current = ""
             if not line:
+                previous_size = None
                 continue
+        previous_size = size
         current = _join(current, line) if current else line
-        if len(line) < 0.75 * usual_width or (_SENTENCE_END.search(line) and len(line) < 0.9 * usual_width):
+        width = usual_width / ratio
+        if len(line) < 0.75 * width or (_SENTENCE_END.search(line) and len(line) < 0.9 * width):
             out.append(current)
             current = ""
     if current:
@@ -137,15 +157,24 @@ def _usual_width(lines: list[str]) -> int:
     return widths[int(0.9 * (len(widths) - 1))] if widths else 0
 
 
-def _document_usuals(pages: list[tuple[str, list[float] | None]]) -> tuple[float | None, int]:
+def _usual_size(sizes: list[float | None]) -> float | None:
+    """The body's type size: the median line's (headlines and captions are few)."""
+    known = sorted(s for s in sizes if s)
+    return known[len(known) // 2] if known else None
+
+
+def _document_usuals(pages: list[tuple[str, list[float] | None, list[float] | None]]
+                     ) -> tuple[float | None, int, float | None]:
     gaps: list[float | None] = []
     lines: list[str] = []
-    for text, heights in pages:
+    sizes: list[float | None] = []
+    for text, heights, page_sizes in pages:
         page_lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
         lines += [line for line in page_lines if not _PAGE_NUMBER.fullmatch(line)]
         if heights is not None:
             gaps += [a - b for a, b in zip(heights, heights[1:])]
-    return _usual_gap(gaps), _usual_width(lines)
+        sizes += list(page_sizes or [])
+    return _usual_gap(gaps), _usual_width(lines), _usual_size(sizes)
 
 
 def _clean_line(line: str) -> str:

@@ -70,10 +70,12 @@ def _pdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def pdf_bytes(pages: list[list[str]], info: dict[str, str] | None = None, image_only: bool = False) -> bytes:
+def pdf_bytes(pages: list[list[str]], info: dict[str, str] | None = None, image_only: bool = False,
+              headline: list[str] | None = None) -> bytes:
     """A PDF with one page per list of lines (an empty string is a blank line), in Helvetica with WinAnsi
     encoding, as a word processor lays out a press release. `image_only`: pages carry a picture and no text, as
-    a scan does."""
+    a scan does. `headline`: lines set at 24 points above the first page's 11-point lines (a title wrapped as
+    typeset, each of its lines shorter than a body line)."""
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -91,11 +93,16 @@ def pdf_bytes(pages: list[list[str]], info: dict[str, str] | None = None, image_
                     b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(data)
                     + data + b"\nendstream")
     kids = []
-    for lines in pages:
+    for n, lines in enumerate(pages):
         if image_only:
             stream = b"q 400 0 0 500 100 200 cm /Im1 Do Q"
         else:
             ops = [b"BT /F1 11 Tf 14 TL 72 740 Td"]
+            if headline and n == 0:
+                ops = [b"BT /F1 24 Tf 28 TL 72 740 Td"]
+                for k, line in enumerate(headline):
+                    ops.append((b"T* " if k else b"") + _pdf_string(line) + b" Tj")
+                ops.append(b"/F1 11 Tf 14 TL T* T*")
             for k, line in enumerate(lines):
                 if k:
                     ops.append(b"T*")
