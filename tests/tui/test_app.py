@@ -660,6 +660,46 @@ async def test_after_scrolling_away_j_and_k_step_from_what_is_on_screen(make_app
         assert "That was the first one this way." in [n.message for n in app._notifications]
 
 
+async def test_the_status_line_names_what_is_on_screen_after_a_jump(make_app):
+    """G in a long article that shares nothing: the status line named sentence 1 while the end was on screen.
+    It names the sentences on screen while the current one is out of view, and the current one when it is back."""
+    from align.document import document_from_text
+
+    long = document_from_text("long.txt", "\n\n".join(f"Report number {k} came from village {k} today."
+                                                     for k in range(1, 2001)))
+    other = document_from_text("other.txt", "The sun rose over the quiet harbour. Boats left at dawn.")
+    app = make_app([long, other])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        assert status_text(app).startswith("sentence 1 of 2000")
+        pane = app.pair_view.pane("left")
+        await pilot.press("G")
+        await pilot.pause()
+        shown = pane.visible_sentences()
+        assert shown[-1] == 1999
+        assert status_text(app).startswith(f"sentences {shown[0] + 1}-2000 of 2000 on screen")
+        await pilot.press("pageup")
+        await pilot.pause()
+        shown = pane.visible_sentences()
+        assert status_text(app).startswith(f"sentences {shown[0] + 1}-{shown[-1] + 1} of 2000 on screen")
+        await pilot.press("g")
+        await pilot.pause()
+        assert status_text(app).startswith("sentence 1 of 2000")
+
+
+async def test_the_status_line_returns_to_the_link_when_j_steps(make_app, seed_docs):
+    app = make_app(seed_docs[:2])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        assert status_text(app).startswith("link 1 of ")
+        await pilot.press("G")
+        await pilot.pause()
+        assert " on screen" in status_text(app) and "j/k: walk the links from here" in status_text(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert status_text(app).startswith("link ") and " on screen" not in status_text(app)
+
+
 async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_docs):
     app = make_app(seed_docs[:2])
     async with app.run_test(size=(80, 24)) as pilot:

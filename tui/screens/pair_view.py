@@ -90,6 +90,7 @@ class PairScreen(AppScreen):
         self.search_text = ""
         self._titles: dict[str, tuple[str, int, str]] = {}
         self._names_width, self._names = 0, [d.name for d in self.documents]
+        self._showing_view = False  # the status line tells what is on screen (the current sentence is not)
 
     # -- layout -----------------------------------------------------------------------------------------------
 
@@ -209,6 +210,7 @@ class PairScreen(AppScreen):
                                      search=self.search_text, aligned=True))
 
     def _update_status(self) -> None:
+        self._showing_view = False
         cur = self.cursor
         status = self.query_one(StatusBar)
         if cur.alignment is None:
@@ -307,10 +309,27 @@ class PairScreen(AppScreen):
 
     def on_article_pane_scrolled(self, message: ArticlePane.Scrolled) -> None:
         """The reader scrolled one pane: bring the other along, the first linked sentence on screen level with
-        its counterpart. The cursor stays where it was (j/k resume from it)."""
+        its counterpart. The cursor stays where it was; the status line says what is on screen while the
+        current sentence is out of view (j/k step from there)."""
         if self.cursor.alignment is None:
             return
-        here = message.pane
+        self._follow(message.pane)
+        self._update_view_status()
+
+    def _update_view_status(self) -> None:
+        cur = self.cursor
+        pane = self.pane(cur.side)
+        if cur.alignment is None or cur.sentence is None or self._scrolled_away(1) is None:
+            if self._showing_view:  # back in view: the current link's line again
+                self._showing_view = False
+                self._update_status()
+            return
+        self._showing_view = True
+        shown = pane.visible_sentences()
+        self.query_one(StatusBar).show_view(shown[0], shown[-1], len(cur.active_document.sentences),
+                                            len(cur.order()), cur.alignment.threshold)
+
+    def _follow(self, here: ArticlePane) -> None:
         there = self.pane("right" if here.side == "left" else "left")
         fallback: tuple[int, int] | None = None
         for k in here.visible_sentences():

@@ -49,6 +49,20 @@ class StatusBar(Static):
             hint = Text("no links at this threshold: - lowers it   ?: help", style="dim", end="")
         self.update(Text("\n", no_wrap=True, overflow="ellipsis", end="").join([head, hint]), layout=False)
 
+    def show_view(self, first: int, last: int, total: int, total_links: int, threshold: float) -> None:
+        """The reader scrolled the current sentence out of view: say what is on screen, and that j/k start
+        from there (the current link is kept until they do)."""
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        span = f"sentence {first + 1}" if first == last else f"sentences {first + 1}-{last + 1}"
+        head.append(f"{span} of {total} on screen", style="bold")
+        head.append(f"  {total_links} link{'' if total_links == 1 else 's'}", style="dim")
+        head.append(f"  threshold {threshold:.2f}", style="dim")
+        if total_links:
+            hint = Text("j/k: walk the links from here   ?: help", style="dim", end="")
+        else:
+            hint = Text("no links at this threshold: - lowers it   ?: help", style="dim", end="")
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis", end="").join([head, hint]), layout=False)
+
     def show_message(self, first: str, second: str = "") -> None:
         self.update(Text(f"{safe_line(first)}\n{safe_line(second)}", no_wrap=True, overflow="ellipsis", end=""),
                     layout=False)
