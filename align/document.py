@@ -5,7 +5,9 @@ each into the same Document (its text is the text extracted, and the offsets cou
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable
@@ -22,6 +24,10 @@ MAX_BYTES = 20 * 1024 * 1024
 #: already takes several minutes on a CPU, and a file of a million one-word lines would take hours. Segmentation
 #: stops as soon as a document passes it.
 MAX_UNITS = 50_000
+
+
+#: Characters that make a path a pattern (glob's own).
+_GLOB = re.compile(r"[*?[]")
 
 
 class DocumentError(Exception):
@@ -238,10 +244,17 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 
 def expand_paths(paths: list[str], suffixes: set[str] | frozenset[str] = frozenset(TEXT_SUFFIXES),
                  kinds: str = "text files (.txt, .md)") -> list[str]:
-    """Files as given; a directory stands for the files directly inside it with one of `suffixes`, sorted."""
+    """Files as given; a directory stands for the files directly inside it with one of `suffixes`, sorted; a
+    pattern that names no file as it is (`seeds/*.txt`, quoted on a command line or written in a batch manifest)
+    stands for the files it matches, sorted, as a shell would expand it."""
     out: list[str] = []
     for p in paths:
-        if p != "-" and os.path.isdir(p):
+        if p != "-" and not os.path.exists(p) and _GLOB.search(p) and "://" not in p:
+            matched = sorted(m for m in glob.glob(os.path.expanduser(p)) if os.path.isfile(m))
+            if not matched:
+                raise DocumentError(f"{p}: no file matches")
+            out.extend(matched)
+        elif p != "-" and os.path.isdir(p):
             try:
                 found = sorted(
                     str(c) for c in Path(p).iterdir()

@@ -202,6 +202,22 @@ def test_a_csv_manifest_names_articles_relative_to_itself(tmp_path, clusters):
     assert [(x["line"], x["cluster"], x["articles"]) for x in summary(out)] == [("2", "fire", "3"), ("3", "vote", "2")]
 
 
+def test_a_pattern_in_a_manifest_stands_for_the_files_it_matches(tmp_path, clusters):
+    """`fire/fire*.txt` is the three fire reports, as a shell would expand it; a pattern matching nothing fails
+    its cluster with one line and the rest run; a new file the pattern matches makes the cluster run again."""
+    (tmp_path / "m.csv").write_text("fire,fire/fire*.txt\nnone,fire/nothing*.txt,vote/vote0.txt\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = sbs("batch", str(tmp_path / "m.csv"), "--out", str(out), "--model", "hashing")
+    assert r.returncode == 1
+    assert "cluster none: " in r.stderr and "fire/nothing*.txt: no file matches" in r.stderr
+    assert outputs(out, "fire") == align_outputs(tmp_path, "fire", clusters["fire"])
+    assert [(x["cluster"], x["status"], x["articles"]) for x in summary(out)] == [("fire", "done", "3"),
+                                                                               ("none", "failed", "")]
+    (tmp_path / "fire" / "fire9.txt").write_text(VOTE[0], encoding="utf-8")
+    r = sbs("batch", str(tmp_path / "m.csv"), "--out", str(out), "--model", "hashing")
+    assert [(x["cluster"], x["status"], x["articles"]) for x in summary(out)][0] == ("fire", "done", "4")
+
+
 def test_web_pages_pdf_and_word_files_as_sbs_align_reads_them(tmp_path, seed_paths):
     """A cluster of an HTML page, a PDF, a Word file and a text file (through a folder), and one of web
     addresses served on 127.0.0.1: what `sbs align` writes for the same sources."""

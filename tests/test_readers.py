@@ -236,6 +236,17 @@ def test_a_directory_stands_for_every_article_in_it(tmp_path):
         expand_paths([str(empty)], ARTICLE_SUFFIXES, ARTICLE_KINDS)
 
 
+def test_a_pattern_stands_for_the_files_it_matches(tmp_path):
+    for name in ("b.txt", "a.txt", "c.md"):
+        write(tmp_path, name, b"A plain story.\n")
+    found = expand_paths([str(tmp_path / "*.txt")], ARTICLE_SUFFIXES, ARTICLE_KINDS)
+    assert [p.rsplit("/", 1)[-1] for p in found] == ["a.txt", "b.txt"]
+    write(tmp_path, "odd[1].txt", b"A file whose name looks like a pattern.\n")
+    assert expand_paths([str(tmp_path / "odd[1].txt")]) == [str(tmp_path / "odd[1].txt")]  # a name as it is
+    with pytest.raises(DocumentError, match=r"nothing\*\.txt: no file matches"):
+        expand_paths([str(tmp_path / "nothing*.txt")])
+
+
 def test_url_names():
     assert url_name("https://www.bbc.com/news/world-europe-65678901") == "bbc.com/world-europe-65678901"
     assert url_name("https://example.org/") == "example.org"

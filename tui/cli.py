@@ -101,7 +101,8 @@ def batch_parser() -> argparse.ArgumentParser:
         prog="sbs batch", description="Align every cluster of articles a manifest lists; write each cluster's "
                                       "exports to DIR/CLUSTER/ and one summary table, DIR/summary.csv.",
         epilog="MANIFEST is JSON lines ({\"cluster\": \"c1\", \"articles\": [\"a.txt\", \"b.txt\"]}) or CSV "
-               "(c1,a.txt,b.txt), one cluster a line; relative paths are relative to the manifest. A cluster "
+               "(c1,a.txt,b.txt), one cluster a line; relative paths are relative to the manifest, and a pattern (storm/*.txt) "
+               "stands for the files it matches. A cluster "
                "already done with the same inputs is skipped. A bad line or a failing cluster is named in the "
                "summary and the rest run (exit status 1); a manifest that cannot be read: exit status 2.")
     p.add_argument("manifest", metavar="MANIFEST", help="the clusters: a .jsonl or .csv file")
