@@ -2,7 +2,9 @@
 never a hang, nothing written raw to the terminal, exports atomic.
 
 Decision (documented here and in `sbs align --help`'s behaviour): when several files are given and one is bad,
-`sbs align` fails with that file's one line and writes nothing; it never silently drops an article.
+`sbs align` fails with that file's one line and writes nothing; it never silently drops an article it was given.
+A file found in a folder it was given is different: the folder stands for the articles in it, so a stray file
+there is skipped with one line on stderr (as the app opens the rest with a notification).
 """
 
 from __future__ import annotations
@@ -174,6 +176,39 @@ def test_one_bad_file_among_many_fails_the_whole_run(tmp_path):
     r = sbs("align", *map(str, files.values()), "--csv", str(out))
     assert_one_line_error(r, "b.png", "binary file")
     assert not out.exists()
+
+
+def test_a_stray_file_in_a_named_folder_is_skipped_with_one_line(tmp_path):
+    folder = tmp_path / "story"
+    folder.mkdir()
+    for k in (0, 1):
+        shutil.copy(SEEDS[k], folder / SEEDS[k].name)
+    (folder / "junk.txt").write_bytes(hostile.PNG)
+    out = tmp_path / "out.csv"
+    r = sbs("align", str(folder), "--csv", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.splitlines()[0] == f"sbs: skipped {folder / 'junk.txt'}: binary file (PNG image), not text"
+    rows = read_csv(out.read_bytes().decode("utf-8"))
+    named = {row[k] for row in rows for k in ("left_doc", "right_doc") if row.get(k)}
+    assert named == {SEEDS[0].name, SEEDS[1].name}
+    # Named on its own, the same file still fails the run: an article the user gave is never dropped.
+    out.unlink()
+    assert_one_line_error(sbs("align", str(folder / "junk.txt"), str(folder / SEEDS[0].name),
+                              str(folder / SEEDS[1].name), "--csv", str(out)), "junk.txt", "binary file")
+    assert not out.exists()
+
+
+def test_a_folder_left_with_one_readable_article_is_one_line(tmp_path):
+    folder = tmp_path / "story"
+    folder.mkdir()
+    shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    (folder / "junk.txt").write_bytes(hostile.PNG)
+    r = sbs("align", str(folder), "--csv", str(tmp_path / "out.csv"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [f"sbs: skipped {folder / 'junk.txt'}: binary file (PNG image), not text",
+                                     "sbs: align needs at least two articles, got 1"]
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_stdin_twice_is_refused():

@@ -162,7 +162,9 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def read_sources(paths: list[str], announce: bool = False, cache_dir=None, line=None):
-    """Every article that can be read, and one line for each source that cannot (all are tried).
+    """Every article that can be read, one line for each named source that cannot (all are tried), and one line
+    for each file found in a named folder that cannot be read (a stray file there is skipped, not fatal: the
+    folder stands for "the articles in here", as the app has always opened the rest).
 
     `announce`: say on stderr which web pages were fetched and where each was kept. `cache_dir`
     (Settings.cache_dir): a book's segmentation and the fetched pages are kept there. `line` (a ProgressLine)
@@ -173,10 +175,11 @@ def read_sources(paths: list[str], announce: bool = False, cache_dir=None, line=
     if paths.count("-") > 1:
         raise CliError("- (standard input) given more than once")
     _quiet_parsers()
-    docs, failures = [], []
+    docs, failures, skipped = [], [], []
     for given in paths:
         try:
             for p in [given] if is_url(given) else expand_paths([given], ARTICLE_SUFFIXES, ARTICLE_KINDS):
+                found = p != given  # listed from a folder or matched by a pattern, not named
                 if is_url(p) and line is not None and line.enabled:
                     line.update(f"fetching {p}")
                 elif is_url(p) and sys.stderr.isatty():  # a page can take seconds: say what the wait is for
@@ -189,7 +192,7 @@ def read_sources(paths: list[str], announce: bool = False, cache_dir=None, line=
                     doc = read_article(p, pages_dir=Path(cache_dir) / "pages" if cache_dir else None,
                                        cache_dir=cache_dir, progress=step)
                 except DocumentError as exc:
-                    failures.append(str(exc))
+                    (skipped if found else failures).append(str(exc))
                     continue
                 docs.append(doc)
                 if announce and doc.origin.kept:
@@ -198,14 +201,19 @@ def read_sources(paths: list[str], announce: bool = False, cache_dir=None, line=
                     print(f"sbs: fetched {visible(p)}; kept as {visible(doc.origin.kept)}", file=sys.stderr)
         except DocumentError as exc:
             failures.append(str(exc))
-    return unique_names(docs), failures
+    return unique_names(docs), failures, skipped
 
 
 def load_documents(paths: list[str], announce: bool = False, cache_dir=None, line=None):
-    """The articles, or SourcesError naming every one that cannot be read."""
-    docs, failures = read_sources(paths, announce, cache_dir, line)
+    """The articles, or SourcesError naming every named one that cannot be read; a file in a named folder that
+    cannot be read is skipped with one line on stderr."""
+    docs, failures, skipped = read_sources(paths, announce, cache_dir, line)
     if failures:
         raise SourcesError(failures)
+    if skipped and line is not None:
+        line.clear()
+    for why in skipped:
+        print(f"sbs: skipped {visible(why)}", file=sys.stderr)
     return docs
 
 
@@ -452,9 +460,10 @@ def run_app(args: argparse.Namespace) -> int:
 
     line = ProgressLine()
     try:  # a book takes seconds to segment: say so before the screen opens
-        docs, failures = read_sources(paths, cache_dir=settings.cache_dir, line=line)
+        docs, failures, skipped = read_sources(paths, cache_dir=settings.cache_dir, line=line)
     finally:
         line.clear()
+    failures += skipped  # the app names both in one notification and opens the rest
     if len(docs) < 2:
         if failures:
             raise SourcesError(failures)
