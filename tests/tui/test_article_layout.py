@@ -92,3 +92,18 @@ def test_list_items_hang_past_their_marker_and_stay_together():
     # The paragraph after the list is separated by a blank line.
     mayor = next(i for i, line in enumerate(shown) if line.startswith("The mayor"))
     assert shown[mayor - 1] == "" and layout.indents[mayor] == 0
+
+
+def test_every_sentence_starts_a_line_so_its_gutter_mark_is_its_own(seed_docs):
+    # A sentence that began mid-line shared the line's one gutter mark with the sentence before (a user trial
+    # read "┃+died. In addition, ..." as the "+" of the current passage).
+    for doc in seed_docs:
+        layout = layout_article(doc, 38)
+        for k, sent in enumerate(doc.sentences):
+            assert layout.starts[layout.first_line[k]] == sent.start, (doc.name, sent.text)
+            assert list(layout.sentences_on(layout.first_line[k]))[0] == k
+    # No space between two sentences: the line still breaks where the next one starts.
+    doc = document_from_text("x.txt", "Title\n\nOne sentence here.Two starts without space. Three.")
+    layout = layout_article(doc, 40)
+    assert len(doc.sentences) == 4
+    assert [line for line in lines_of(layout) if line] == [s.text for s in doc.sentences]

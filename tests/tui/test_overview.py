@@ -98,7 +98,7 @@ async def test_only_here_cycles_through_the_articles(make_app, marlow_docs):
             expected = [g for g in groups if g.sources == 1 and d in g.members]
             assert {g.id for g in screen.rows} == {g.id for g in expected}
             assert len(table_rows(screen)) == len(expected)
-            assert f"only in {d + 1}" in plain(screen.query_one("#overview-summary", Static))
+            assert f"only in article {d + 1}" in plain(screen.query_one("#overview-summary", Static))
             seen += len(expected)
         assert seen > 0  # "Residents said the warning came too late." is only in A
         await pilot.press("u")
@@ -409,7 +409,7 @@ async def test_a_sort_key_in_only_here_mode_shows_all_facts_in_that_order_and_sa
         groups = app.comparison.groups()
         await pilot.press("u", "u")
         summary = screen.query_one("#overview-summary", Static)
-        assert "only in 2" in plain(summary)
+        assert "only in article 2" in plain(summary)
         await pilot.press(key)
         await pilot.pause()
         assert screen.only is None

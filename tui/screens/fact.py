@@ -50,7 +50,7 @@ def version_text(comparison: Comparison, group: FactGroup, doc: int) -> Text:
                         for c in find_conflicts(pivot_text, documents[d].sentences[other].text):
                             shown.stylize("bold reverse", c.left_start, c.left_end)
         if k:
-            out.append("  ")
+            out.append("\n")  # a sentence a line, as in the pair view (a headline has no full stop to end it)
         out.append_text(shown)
     return out
 

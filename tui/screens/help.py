@@ -96,12 +96,13 @@ class HelpScreen(ModalScreen[None]):
             yield Static(legend_table(self._sections), id="help-legend")
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_page(self, pages: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        body.scroll_relative(y=pages * max(1, body.scrollable_content_region.height - 1), animate=False)
+        body.scroll_relative(y=pages * max(1, body.scrollable_content_region.height - 1), animate=False,
+                             immediate=True)
 
     def action_ends(self, end: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False)
+        body.scroll_to(y=body.max_scroll_y if end else 0, animate=False, immediate=True)

@@ -35,7 +35,7 @@ CELLS = {
     "only": ("+", "bold cyan"),
 }
 LEGEND = (("◆", "label's article"), ("=", "same"), ("≈", "partial"), ("!", "conflict"), ("·", "silent"),
-          ("+", "only here"))
+          ("+", "only here (+N)"))
 #: Short, so the summary line keeps the order in use at 80 columns with five articles.
 SORTS = {"sources": "by most sources", "first": "by first appearance", "conflicts": "conflicts first"}
 
@@ -94,6 +94,14 @@ def name_cores(names: list[str]) -> list[str]:
 
 def cut_name(name: str, width: int) -> str:
     return name if len(name) <= width else name[:max(width - 1, 1)].rstrip(_SEPARATORS) + "…"
+
+
+class FactTable(DataTable):
+    """The overview's table. Enter is the table's own key (it selects the row, which opens the fact's versions);
+    shown here, under the screen's id, so the footer offers it and a keymap line rebinds it."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Versions", id="overview-open",
+                        tooltip="the fact's versions, one per article")]
 
 
 def _entries(names: list[str], counts: list[int] | None, aligned: bool = False) -> list[Text]:
@@ -166,9 +174,13 @@ class OverviewScreen(AppScreen):
     BINDINGS = [
         Binding("enter", "open_fact", "Versions", id="overview-open", show=False,
                 tooltip="the fact's versions, one per article"),
-        Binding("s", "sort('sources')", "By sources", id="overview-sort-sources"),
-        Binding("f", "sort('first')", "By first", id="overview-sort-first"),
-        Binding("c", "sort('conflicts')", "Conflicts first", id="overview-sort-conflicts"),
+        # Short names in the footer (it has 80 columns for nine keys); the help says what each does.
+        Binding("s", "sort('sources')", "Sources", id="overview-sort-sources",
+                tooltip="sort: the facts most articles report first"),
+        Binding("f", "sort('first')", "Order", id="overview-sort-first",
+                tooltip="sort: in the order the articles tell them"),
+        Binding("c", "sort('conflicts')", "Conflicts", id="overview-sort-conflicts",
+                tooltip="sort: the facts the articles disagree on first"),
         Binding("u", "only_here", "Only here", id="overview-only-here",
                 tooltip="cycle: the facts only article 1, 2, ... reports; then all facts again"),
         Binding("e", "export", "Export", id="overview-export", tooltip="export the fact groups as CSV"),
@@ -185,6 +197,7 @@ class OverviewScreen(AppScreen):
     help = HelpData("In the overview", tuple((glyph, meaning) for glyph, meaning in LEGEND) + (
         ("row", "one fact; its label is the clearest version, from the article marked ◆"),
         ("columns", "the articles, numbered as in the line above the table"),
+        ("+N", "beside an article's name: how many facts only it reports (u lists them)"),
     ))
 
     def __init__(self, comparison: Comparison) -> None:
@@ -199,7 +212,7 @@ class OverviewScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Grouping facts across the articles…", end=""), id="overview-summary")
         yield Static(self._articles_line(), id="overview-articles")
-        table: DataTable = DataTable(id="overview-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable = FactTable(id="overview-table", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static(self._legend(), id="overview-legend")
         yield Footer(compact=True)
@@ -252,7 +265,6 @@ class OverviewScreen(AppScreen):
             line.append(glyph, style=CELLS[{"◆": "pivot", "=": "same", "≈": "partial", "!": "conflict", "·": "silent",
                                             "+": "only"}[glyph]][1])
             line.append(f" {meaning}  ")
-        line.append("enter: versions", style="dim")
         return line
 
     def _visible(self) -> list[FactGroup]:
@@ -269,7 +281,7 @@ class OverviewScreen(AppScreen):
         line.append(f" · in all {n}: {in_all} · in one only: {in_one} · ")
         line.append(f"conflicts: {conflicts}", style="bold" if conflicts else "")
         if self.only is not None:
-            line.append(f" · only in {self.only + 1} ", style="bold reverse")
+            line.append(f" · only in article {self.only + 1} ", style="bold reverse")
             line.append(f" {safe_line(self.documents[self.only].name, 30)}: {len(self.rows)}")
         else:
             line.append(f" · {SORTS[self.sort_by]}", style="dim")

@@ -194,7 +194,9 @@ class PairScreen(AppScreen):
             here_set.add(cur.sentence)
             there_set.update(cur.there(ln) for ln in cur.links_of(cur.sentence))
         ln = cur.link
+        link: dict[str, frozenset[int]] = {"left": frozenset(), "right": frozenset()}
         if ln is not None:
+            link = {"left": frozenset({ln.left}), "right": frozenset({ln.right})}
             ldoc, rdoc = self.documents[cur.left], self.documents[cur.right]
             a, b = ldoc.sentences[ln.left], rdoc.sentences[ln.right]
             diff = word_diff(a.text, b.text)
@@ -205,7 +207,7 @@ class PairScreen(AppScreen):
                 conflicts["right"].append((b.start + c.right_start, b.start + c.right_end))
         current = {cur.side: frozenset(here_set), cur.other_side: frozenset(there_set)}
         for side, pane, only, conf in (("left", left, l_only, l_conf), ("right", right, r_only, r_conf)):
-            pane.set_marks(PaneMarks(current=current[side], only=only, conflicted=conf,
+            pane.set_marks(PaneMarks(current=current[side], link=link[side], only=only, conflicted=conf,
                                      changed=tuple(changed[side]), conflicts=tuple(conflicts[side]),
                                      search=self.search_text, aligned=True))
 

@@ -19,7 +19,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.blink = blink
 
     def compose(self) -> ComposeResult:
-        yield Label("Find in the active article (enter: next match, esc: cancel, empty: clear)", id="search-hint")
+        yield Label("Find in this article (enter: jump to next match, esc: cancel, empty: clear)", id="search-hint")
         field = SafeInput(value=self.previous, placeholder="text to find", id="search-input")
         field.cursor_blink = self.blink
         yield field

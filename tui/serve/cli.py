@@ -11,11 +11,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tui.cli import CliError, _common, _threshold, load_documents, seed_paths, settings_from
+from tui.cli import CliError, Parser, _common, _threshold, load_documents, seed_paths, settings_from
 
 
 def serve_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sbs serve",
         description="Serve the app over SSH: `ssh -p PORT HOST` lands in sidebyside on FILES (no shell, nothing "
                     "to install on the reader's side). Public-key login against --authorized-keys; any user name.",

@@ -1,7 +1,9 @@
 """An article wrapped to a width: screen lines as character ranges of the text, never a widget per sentence.
 
 Prose wraps at whitespace and never cuts a word, except a word wider than the pane (a long URL, a line of CJK
-without spaces), which is split by cells. Paragraphs (Sentence.paragraph) are separated by a blank line.
+without spaces), which is split by cells. Every sentence starts a line, so the gutter's one mark per line is the
+mark of the sentence it stands beside (a reader walks sentences here, not paragraphs); paragraphs
+(Sentence.paragraph) are separated by a blank line.
 Every line is a (start, end) range into the original text, so a line's sentences, a sentence's lines and the
 character under a mouse click are all a bisect away. A list item (Sentence.kind "bullet") wraps under its text,
 past its marker (a hanging indent), and items written without a blank line between them stay together.
@@ -88,13 +90,16 @@ def layout_article(document: Document, width: int) -> ArticleLayout:
     indents: list[int] = []
     sents = document.sentences
     paragraphs: list[list] = []  # [start, end, first sentence's kind, last sentence's kind]
+    breaks: list[list[int]] = []  # per paragraph: where its second and later sentences start
     previous = None
     for s in sents:
         if paragraphs and s.paragraph == previous:
             paragraphs[-1][1] = max(paragraphs[-1][1], s.end)
             paragraphs[-1][3] = s.kind
+            breaks[-1].append(s.start)
         else:
             paragraphs.append([s.start, s.end, s.kind, s.kind])
+            breaks.append([])
         previous = s.paragraph
     for n, (ps, pe, kind, _) in enumerate(paragraphs):
         if n:
@@ -108,7 +113,7 @@ def layout_article(document: Document, width: int) -> ArticleLayout:
         marker = _LIST_MARKER.match(display, ps, pe) if kind == "bullet" else None
         hang = marker.end() - ps if marker and marker.end() - ps <= width // 3 else 0
         first = len(starts)
-        _wrap(display, ps, pe, width, starts, ends, hang)
+        _wrap(display, ps, pe, width, starts, ends, hang, breaks[n])
         indents.extend([0] + [hang] * (len(starts) - first - 1))
     first_line, last_line = [], []
     for s in sents:
@@ -121,9 +126,11 @@ def layout_article(document: Document, width: int) -> ArticleLayout:
                          indents)
 
 
-def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: list[int], hang: int = 0) -> None:
+def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: list[int], hang: int = 0,
+          breaks: list[int] | None = None) -> None:
     """Greedy fill of display[ps:pe] into lines of at most `width` cells (after the first line, `hang` fewer),
-    appending (start, end) ranges."""
+    appending (start, end) ranges; a new line at each offset in `breaks` (sorted), even inside a word (CJK
+    sentences have no space between them)."""
     first = len(starts)
 
     def room() -> int:  # of the line being filled
@@ -132,11 +139,10 @@ def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: l
     line_start = -1
     line_end = 0
     used = 0
-    for m in _WORD.finditer(display, ps, pe):
-        ws, we = m.span()
-        word = m.group()
+    for ws, we, starts_line in _pieces(display, ps, pe, breaks or []):
+        word = display[ws:we]
         w = len(word) if word.isascii() else cell_len(word)
-        if line_start >= 0 and used + (ws - line_end) + w <= room():
+        if line_start >= 0 and not starts_line and used + (ws - line_end) + w <= room():
             used += (ws - line_end) + w
             line_end = we
             continue
@@ -159,6 +165,24 @@ def _wrap(display: str, ps: int, pe: int, width: int, starts: list[int], ends: l
     if line_start >= 0:
         starts.append(line_start)
         ends.append(line_end)
+
+
+def _pieces(display: str, ps: int, pe: int, breaks: list[int]):
+    """The words of display[ps:pe] as (start, end, starts a line), a word cut where a break falls inside it."""
+    k = bisect_right(breaks, ps)
+    for m in _WORD.finditer(display, ps, pe):
+        ws, we = m.span()
+        while k < len(breaks) and breaks[k] < ws:
+            k += 1
+        at = ws
+        new_line = k < len(breaks) and breaks[k] == ws
+        if new_line:
+            k += 1
+        while k < len(breaks) and breaks[k] < we:
+            yield at, breaks[k], new_line
+            at, new_line = breaks[k], True
+            k += 1
+        yield at, we, new_line
 
 
 def _fit(display: str, pos: int, end: int, width: int, ascii_only: bool) -> tuple[int, int]:

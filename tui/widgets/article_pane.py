@@ -26,6 +26,9 @@ from tui.widgets.article_layout import ArticleLayout, layout_article
 GUTTER = 2
 #: Gutter glyphs (also in the help screen's legend): readable without colour.
 CURRENT_FIRST, CURRENT_REST, CONFLICT_MARK, ONLY_MARK = "▶", "┃", "!", "+"
+#: The start of a sentence in the current passage other than the current link's (one sentence linked to three:
+#: j walks the three, and ▶ says which one the status line's "link 2 of 22" is).
+PASSAGE_FIRST = "▷"
 
 
 @dataclass
@@ -33,6 +36,7 @@ class PaneMarks:
     """What to highlight in one pane. Offsets are into the document text."""
 
     current: frozenset[int] = frozenset()  # sentences of the current passage in this pane
+    link: frozenset[int] = frozenset()  # of those, the current link's (empty: all of them)
     only: frozenset[int] = frozenset()  # sentences the other article does not have
     conflicted: frozenset[int] = frozenset()  # sentences in any conflict link
     changed: tuple[tuple[int, int], ...] = ()  # word differences of the current link
@@ -213,13 +217,13 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Clicked(self, sentence))
 
     def action_page(self, direction: int) -> None:
-        self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.view_height - 2), animate=False)
+        self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.view_height - 2), animate=False, immediate=True)
 
     def action_scroll_home(self) -> None:
-        self.scroll_to(y=0, animate=False)
+        self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_scroll_end(self) -> None:
-        self.scroll_to(y=max(0, len(self.layout) - self.view_height), animate=False)
+        self.scroll_to(y=max(0, len(self.layout) - self.view_height), animate=False, immediate=True)
 
     # -- drawing ----------------------------------------------------------------------------------------------
 
@@ -275,7 +279,8 @@ class ArticlePane(ScrollView, can_focus=True, inherit_bindings=False):
                 body.stylize(self._style("heading"), a, b)
             if k in marks.current:
                 body.stylize(self._style("current-active" if self.has_focus else "current"), a, b)
-                col0 = CURRENT_FIRST if starts_here else (CURRENT_REST if col0 == " " else col0)
+                first = CURRENT_FIRST if not marks.link or k in marks.link else PASSAGE_FIRST
+                col0 = first if starts_here else (CURRENT_REST if col0 == " " else col0)
                 gutter_style = self._style("gutter-current")
             elif k in marks.only:
                 body.stylize(self._style("only"), a, b)
