@@ -19,7 +19,10 @@ WINDOW = 20_000
 
 _BULLET = re.compile(r"(?:[•●▪‣◦·*+\-–—]|\d{1,3}[.)])\s+\S")
 _HEADING = re.compile(r"#{1,6}\s")
-_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
+_END = re.compile(r"[.!?…:;\"'”’»)\]。！？｡」』）]\s*$")
+#: A Chinese or Japanese sentence end (with its closing quotes) followed, with no space, by the next sentence:
+#: syntok splits only where a space follows, and these scripts put none.
+_CJK_END = re.compile(r"[。！？｡][」』”’）)]*(?=[^\s」』”’）)])")
 # Titles and abbreviations after which syntok wrongly ends a sentence ("Lt. Gen. Igor Konashenkov").
 _TITLE = re.compile(
     r"(?:^|[\s(“\"])(?:Lt|Lieut|Gen|Col|Maj|Capt|Cpt|Sgt|Cpl|Adm|Cmdr|Gov|Sen|Rep|Rev|Hon|Pres|Dr|Mr|Mrs|Ms|Prof"
@@ -202,7 +205,14 @@ def _syntok_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if gap.strip(_SPACE):
                 glued[-1] = (ps, _trim(text, pe, s)[1] if _trim(text, pe, s)[1] > pe else pe)
         glued.append((s, e))
-    return glued
+    return [piece for s, e in glued for piece in _split_cjk(text, s, e)]
+
+
+def _split_cjk(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
+    for m in _CJK_END.finditer(text, s, e):
+        yield s, m.end()
+        s = m.end()
+    yield s, e
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -63,3 +63,17 @@ def test_a_section_label_links_to_a_label_never_to_a_statement(hashing):
     assert 0 in al.left_only  # "Ukraine military" names a topic: not the military's statement
     assert (2, 1) in pairs  # the same label in both articles still pairs
     assert (1, 0) in pairs and (3, 2) in pairs
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("中文字符很宽。第二句话在这里。第三句。", ["中文字符很宽。", "第二句话在这里。", "第三句。"]),
+    ("東京で地震があった。「被害はない」と市長は言った。けが人はいない！",
+     ["東京で地震があった。", "「被害はない」と市長は言った。", "けが人はいない！"]),
+    ("洪水\n\n暴雨淹没了马洛镇。市长说有十二人死亡？", ["洪水", "暴雨淹没了马洛镇。", "市长说有十二人死亡？"]),
+])
+def test_chinese_and_japanese_sentences_split_without_spaces(text, expected):
+    # These scripts put no space after a full stop, where syntok splits; a translation in them was one "heading".
+    units = segment(text)
+    assert [u.text for u in units] == expected
+    assert all(text[u.start:u.end] == u.text for u in units)
+    assert [u.kind for u in units][-1] == "sentence"
