@@ -83,13 +83,16 @@ def is_content(tok: Token) -> bool:
 
 # ---------------------------------------------------------------------------------------------- spaced words
 
-_SPACED = re.compile(r"\S+")
+#: Chinese and Japanese characters (Han, kana): these scripts put no space between words, so each character is a
+#: word of its own here (a difference inside a CJK sentence marks the characters that differ, not the sentence).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACED = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 _STRIP = re.compile(r"[^\w%$€£]+")
 
 
 def spaced_words(text: str) -> list[tuple[int, int, str]]:
-    """Whitespace-separated words with offsets and their comparison key (lower case, no punctuation, straight
-    quotes); a run of punctuation alone is no word."""
+    """Whitespace-separated words (a CJK character is one) with offsets and their comparison key (lower case, no
+    punctuation, straight quotes); a run of punctuation alone is no word."""
     out = []
     for m in _SPACED.finditer(text):
         key = m.group().lower()

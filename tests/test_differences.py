@@ -134,3 +134,12 @@ def test_a_thousands_separator_does_not_make_a_difference():
 
     assert classify("Some 1,500 residents were evacuated from the town.",
                     "Some 1500 residents were evacuated from the town.")[0] == "same"
+
+
+def test_a_difference_inside_a_chinese_sentence_marks_the_characters_that_differ():
+    # No spaces between Chinese words: the whole sentence was one "word", so any change marked all of it.
+    d = word_diff("洪水造成十二人死亡。", "洪水造成二十人死亡。")
+    changed = [s for s in d.right if s.op != "equal"]
+    assert changed and all(s.end - s.start == 1 for s in changed)
+    assert "洪水造成" == "洪水造成二十人死亡。"[d.right[0].start:d.right[0].end]
+    assert 0.5 < d.ratio < 1
