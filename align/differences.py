@@ -75,8 +75,13 @@ def _opcodes(ka: list[str], kb: list[str]) -> list[tuple[str, int, int, int, int
 
 
 def _quote(text: str, toks: list[tuple[int, int, str]]) -> str:
-    words = [text[s:e] for s, e, _ in toks[:SUMMARY_WORDS]]
-    return " ".join(words) + (" …" if len(toks) > SUMMARY_WORDS else "")
+    """The words as written: one space where the text has any, none between characters of a CJK run."""
+    out = []
+    for k, (s, e, _) in enumerate(toks[:SUMMARY_WORDS]):
+        if k and s > toks[k - 1][1]:
+            out.append(" ")
+        out.append(text[s:e])
+    return "".join(out) + (" …" if len(toks) > SUMMARY_WORDS else "")
 
 
 def word_diff(a: str, b: str) -> WordDiff:

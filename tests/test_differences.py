@@ -143,3 +143,4 @@ def test_a_difference_inside_a_chinese_sentence_marks_the_characters_that_differ
     assert changed and all(s.end - s.start == 1 for s in changed)
     assert "洪水造成" == "洪水造成二十人死亡。"[d.right[0].start:d.right[0].end]
     assert 0.5 < d.ratio < 1
+    assert word_diff("Floods in Marlow", "马洛洪水").summary == "-Floods in Marlow +马洛洪水"
