@@ -176,6 +176,26 @@ def test_docx_title_property_wins(tmp_path):
     assert doc.origin.title == "Statement on Belgorod"
 
 
+def test_docx_without_properties_has_no_made_up_byline_or_date(tmp_path):
+    """A file python-docx made keeps its template's properties: "python-docx", 2013-12-23. They name the library,
+    not the article's author and day, so they are not shown; a first paragraph in a heading style is the title."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading(STORY[0], 1)
+    for p in STORY[1:]:
+        d.add_paragraph(p)
+    path = tmp_path / "plain.docx"
+    d.save(str(path))
+    doc = read_article(str(path))
+    assert (doc.origin.title, doc.origin.byline, doc.origin.date) == (STORY[0], "", "")
+    # A long first paragraph in a heading style is text, not a title.
+    d = docx.Document()
+    d.add_heading(" ".join(STORY), 1)
+    d.save(str(path))
+    assert read_article(str(path)).origin.title == ""
+
+
 def test_format_from_the_bytes_when_the_name_does_not_say(tmp_path):
     assert sniff("", press_release_pdf()) == "pdf"
     assert sniff("download", docx_bytes()) == "docx"

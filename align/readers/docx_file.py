@@ -2,8 +2,9 @@
 
 Each paragraph becomes one paragraph of the text (blank lines between), so headings and body keep their units;
 empty paragraphs are skipped; a table row is one line, its cells joined by " | ". The title is the document's
-Title property, else its first paragraph in the Title style; the byline and date come from the file's properties
-(author, created).
+Title property, else its first paragraph in the Title style, else its first paragraph when that is a heading; the
+byline and date come from the file's properties (author, created), except python-docx's template defaults, which
+name the library and a day in 2013, not the article's author and date.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from __future__ import annotations
 import io
 
 from align.document import Document, DocumentError, Origin, document_or_empty
+
+
+#: python-docx's default template's core properties, kept by every file it makes that does not set its own.
+_TEMPLATE_AUTHOR, _TEMPLATE_CREATED = "python-docx", "2013-12-23T23:15:00"
 
 
 def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "", *,
@@ -22,7 +27,7 @@ def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str
     try:
         d = docx.Document(io.BytesIO(data))
         parts: list[str] = []
-        title = ""
+        title = heading = ""
         for block in d.iter_inner_content():
             if isinstance(block, Table):
                 parts.extend(_rows(block))
@@ -32,11 +37,16 @@ def docx_document(data: bytes, name: str, shown: str, path: str | None, url: str
                 continue
             if not title and _style(block).lower() == "title":
                 title = " ".join(text.split())
+            if not parts and _style(block).lower().startswith("heading") and len(text) <= 200:
+                heading = " ".join(text.split())
             parts.append(text)
         props = d.core_properties
-        title = " ".join((props.title or "").split()) or title
+        title = " ".join((props.title or "").split()) or title or heading
         byline = " ".join((props.author or "").split())
-        date = props.created.date().isoformat() if props.created else ""
+        created = props.created
+        if byline == _TEMPLATE_AUTHOR and created is not None and created.isoformat().startswith(_TEMPLATE_CREATED):
+            byline, created = "", None
+        date = created.date().isoformat() if created else ""
     except Exception:  # a parser of untrusted bytes (zip, XML): whatever it raises, one line
         raise DocumentError(f"{shown}: not a readable Word document (.docx): damaged, or not a Word file") from None
     origin = Origin(format="docx", title=title, byline=byline, date=date, url=url, kept=kept)
