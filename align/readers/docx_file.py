@@ -13,7 +13,6 @@ import io
 
 from align.document import Document, DocumentError, Origin, document_or_empty
 
-
 #: python-docx's default template's core properties, kept by every file it makes that does not set its own.
 _TEMPLATE_AUTHOR, _TEMPLATE_CREATED = "python-docx", "2013-12-23T23:15:00"
 
