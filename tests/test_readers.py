@@ -93,6 +93,35 @@ def test_pdf_headline_set_large_and_wrapped_stays_one_paragraph(tmp_path):
     assert_offsets(doc)
 
 
+def test_pdf_headline_in_short_ragged_lines_stays_one_paragraph(tmp_path):
+    """A browser prints a 24-point headline ragged, some lines well short of the body's width (a user trial saw
+    "Russia Says Ukraine Sent" / "Sabotage Units ..." / "Bakhmut Loss" as three units)."""
+    headline = ["Russia Says Ukraine Sent", "Sabotage Units Into Belgorod", "Bakhmut Loss"]
+    body = [line for p in STORY[1:] for line in [*wrap(p), ""]]
+    doc = read_article(write(tmp_path, "ragged.pdf", pdf_bytes([body], headline=headline)))
+    assert doc.sentences[0].text == " ".join(headline)
+    assert doc.sentences[1].text.startswith(STORY[1][:40])
+
+
+def test_pdf_running_headers_and_footers_are_not_article_text(tmp_path):
+    """What a browser prints around each page (date, time and title at the top; the address and page/pages at
+    the foot) is page furniture: aligned, it linked to a sentence of the story at 0.51 in a user trial."""
+    lines = [line for p in STORY[1:] for line in [*wrap(p), ""]]
+    half = len(lines) // 2
+    pages = [[f"12/4/26, 5:07 AM {STORY[0]}", "", *part, f"file:///tmp/story.html {n}/2"]
+             for n, part in ((1, lines[:half]), (2, lines[half:]))]
+    doc = read_article(write(tmp_path, "printed.pdf", pdf_bytes(pages)))
+    assert "5:07" not in doc.text and "file:" not in doc.text and STORY[0] not in doc.text
+    assert all(p in doc.text for p in STORY[1:]), doc.text
+    assert_offsets(doc)
+    # One page: the browser's stamp still goes; a line that only looks like a date stays.
+    one = [["12/4/26, 5:07 AM Storm hits Marlow", "", *wrap(STORY[1]), "", "https://example.org/story 1/1"]]
+    doc = read_article(write(tmp_path, "one.pdf", pdf_bytes(one)))
+    assert doc.text == STORY[1] + "\n"
+    kept = [[*wrap(STORY[1]), "", "On 12/4/26 the council met again to count the damage."]]
+    assert "12/4/26" in read_article(write(tmp_path, "kept.pdf", pdf_bytes(kept))).text
+
+
 def test_a_change_of_type_size_ends_a_paragraph():
     """Lines evenly spaced and of full width still part where the type size changes (a deck under a headline)."""
     page = ("Russia says it repelled an armed raid in its Belgorod region\n"

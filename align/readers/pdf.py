@@ -7,8 +7,10 @@ shorter than the page's usual width (a paragraph's last line, a headline) ends o
 against the line's own type size, so a headline set large and wrapped over two lines stays one paragraph. A
 word hyphenated at a line end is joined (keeping the hyphen when the document writes the word with one
 elsewhere and never without: "large-scale"), ligatures are spelled out ("ﬁ" -> "fi", so words compare as
-typed), and a line holding only a page number is dropped. The offsets count into this joined text (what
-`--save-text` writes), never into the PDF's own bytes.
+typed), and a line holding only a page number is dropped, as are running headers and footers: a line at the
+top or foot of most pages that reads the same on each but for its digits ("12/4/26, 5:07 AM Story title",
+"file:///story.html 1/2", as a browser prints a page), and a browser's print stamp on a one-page file. The
+offsets count into this joined text (what `--save-text` writes), never into the PDF's own bytes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
 #: character: pypdf's text never holds one once _clean_line has run).
 _SPLIT = "\ue000"
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.IGNORECASE)
+#: Lines at each end of a page where running headers and footers sit.
+_EDGE = 2
+#: A browser's print header (date and time, then the page's title) and footer (its address, then "page/pages").
+_PRINT_STAMP = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?:\s?[AP]M)?\b.*"
+                          r"|(?:https?|file)://\S+\s+\d{1,4}/\d{1,4}", re.IGNORECASE)
 
 
 def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str = "", kept: str = "", *,
@@ -40,7 +47,7 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
             # An empty user password is what "protected against copying" PDFs use: those open like any other.
             raise DocumentError(f"{shown}: password-protected PDF; save a copy without the password first "
                                 "(e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf)")
-        pages = [_page_text(page) for page in reader.pages]
+        pages = drop_running_lines([_page_text(page) for page in reader.pages])
         meta = reader.metadata
         title, author = _meta(meta, "title"), _meta(meta, "author")
         created = getattr(meta, "creation_date", None) if meta is not None else None
@@ -60,6 +67,47 @@ def pdf_document(data: bytes, name: str, shown: str, path: str | None, url: str 
     date = created.date().isoformat() if created is not None else ""
     origin = Origin(format="pdf", title=title, byline=author, date=date, url=url, kept=kept)
     return document_or_empty(name, text, shown, path, origin, cache_dir=cache_dir)
+
+
+Page = tuple[str, "list[float] | None", "list[float] | None"]
+
+
+def drop_running_lines(pages: list[Page]) -> list[Page]:
+    """The pages without their running headers and footers (see the module's docstring): page furniture, which
+    would otherwise be aligned as a sentence of the story."""
+    edges: list[list[tuple[int, str]]] = []  # per page: (index among non-blank lines, key) of its edge lines
+    for text, _, _ in pages:
+        lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
+        ends = sorted(set(range(min(_EDGE, len(lines)))) | set(range(max(0, len(lines) - _EDGE), len(lines))))
+        edges.append([(k, _running_key(lines[k])) for k in ends])
+    counts: dict[str, int] = {}
+    for page in edges:
+        for key in {key for _, key in page}:
+            counts[key] = counts.get(key, 0) + 1
+    repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)} if len(pages) > 1 else set()
+    out: list[Page] = []
+    for (text, heights, sizes), page in zip(pages, edges):
+        lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
+        drop = {k for k, key in page if key in repeated or _PRINT_STAMP.fullmatch(lines[k])}
+        if not drop:
+            out.append((text, heights, sizes))
+            continue
+        kept, k = [], 0
+        for line in text.splitlines():
+            if line.strip():
+                k += 1
+                if k - 1 in drop:
+                    continue
+            kept.append(line)
+        out.append(("\n".join(kept),
+                    None if heights is None else [h for i, h in enumerate(heights) if i not in drop],
+                    None if sizes is None else [z for i, z in enumerate(sizes) if i not in drop]))
+    return out
+
+
+def _running_key(line: str) -> str:
+    """A line as a running header or footer repeats it: its digits (dates, page numbers) may change."""
+    return re.sub(r"\d+", "#", line.lower())
 
 
 def _meta(meta, key: str) -> str:
@@ -137,7 +185,11 @@ def paragraphs(page: str, heights: list[float] | None = None, usual_gap: float |
         previous_size = size
         current = _join(current, line) if current else line
         width = usual_width / ratio
-        if len(line) < 0.75 * width or (_SENTENCE_END.search(line) and len(line) < 0.9 * width):
+        # Display type (a headline) is set ragged: a short line of it ends nothing; its end is where the size or
+        # the spacing changes (above), or a full stop.
+        display = ratio > 1.2
+        short = len(line) < 0.75 * width and not display
+        if short or (_SENTENCE_END.search(line) and (display or len(line) < 0.9 * width)):
             out.append(current)
             current = ""
     if current:
