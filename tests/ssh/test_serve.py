@@ -218,6 +218,8 @@ def test_the_host_key_is_generated_once_and_kept(start_server, authorized, tmp_p
 
 def test_anonymous_demo_on_loopback(tmux, start_server):
     server = start_server("--allow-anonymous")
+    # Its sessions write no files, and the start-up line says so (it named an export folder).
+    assert "no exports (anonymous sessions write no files)" in server.log() and "exports to" not in server.log()
     pane = tmux.new_shell()
     tmux.type(pane, shlex.join(server.ssh_argv(None, user="guest")))
     tmux.wait_screen(pane, shows_articles, 60, what="the articles, without any key")

@@ -158,8 +158,10 @@ def run_serve(argv: list[str]) -> int:
     def ready(port: int) -> None:
         host = config.host if ":" not in config.host else f"[{config.host}]"
         login = "anyone (anonymous)" if config.allow_anonymous else f"keys in {config.authorized_keys}"
+        exports = "no exports (anonymous sessions write no files)" if config.session.read_only \
+            else f"exports to {config.session.export_dir}"
         print(f"sbs serve: listening on {host}:{port} ({len(config.files)} articles; {login}; host key "
-              f"{host_key.get_fingerprint()}; exports to {config.session.export_dir})", file=sys.stderr)
+              f"{host_key.get_fingerprint()}; {exports})", file=sys.stderr)
         print(f"sbs serve: connect with: ssh -p {port} {config.host}", file=sys.stderr, flush=True)
 
     try:
