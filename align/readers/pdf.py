@@ -75,20 +75,19 @@ Page = tuple[str, "list[float] | None", "list[float] | None"]
 def drop_running_lines(pages: list[Page]) -> list[Page]:
     """The pages without their running headers and footers (see the module's docstring): page furniture, which
     would otherwise be aligned as a sentence of the story."""
-    edges: list[list[tuple[int, str]]] = []  # per page: (index among non-blank lines, key) of its edge lines
+    edges: list[list[tuple[int, str, str]]] = []  # per page: (index among non-blank lines, line, key) at its edges
     for text, _, _ in pages:
-        lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
+        lines = [line for line in text.splitlines() if line.strip()]
         ends = sorted(set(range(min(_EDGE, len(lines)))) | set(range(max(0, len(lines) - _EDGE), len(lines))))
-        edges.append([(k, _running_key(lines[k])) for k in ends])
+        edges.append([(k, clean, _running_key(clean)) for k in ends for clean in (_clean_line(lines[k]),)])
     counts: dict[str, int] = {}
     for page in edges:
-        for key in {key for _, key in page}:
+        for key in {key for _, _, key in page}:
             counts[key] = counts.get(key, 0) + 1
     repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)} if len(pages) > 1 else set()
     out: list[Page] = []
     for (text, heights, sizes), page in zip(pages, edges):
-        lines = [_clean_line(line) for line in text.splitlines() if line.strip()]
-        drop = {k for k, key in page if key in repeated or _PRINT_STAMP.fullmatch(lines[k])}
+        drop = {k for k, line, key in page if key in repeated or _PRINT_STAMP.fullmatch(line)}
         if not drop:
             out.append((text, heights, sizes))
             continue
